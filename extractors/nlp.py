@@ -1,0 +1,114 @@
+"""Rule-based Indonesian text analysis with spaCy (``spacy.blank("id")``; no model
+downloads): entities for periods, dates, NIP, jabatan and agency names, phrase
+counting for document classification, and an Indonesian word list."""
+from __future__ import annotations
+
+import gzip
+import json
+from functools import lru_cache
+from importlib import resources
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+
+from .records import Entity
+
+MONTHS = ["januari", "februari", "pebruari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
+          "oktober", "november", "nopember", "desember",
+          "jan", "feb", "peb", "mar", "apr", "jun", "jul", "agt", "agu", "ags", "agus", "sep", "sept", "okt", "nov",
+          "nop", "des"]
+ROMAN = ["i", "ii", "iii", "iv"]
+
+_JABATAN_HEADS = [
+    ["kepala"], ["sekretaris"], ["kasubag"], ["kasubbag"], ["kabid"], ["kasi"], ["kasie"], ["kadis"], ["kadin"],
+    ["camat"], ["lurah"], ["bupati"], ["walikota"], ["wali", "kota"], ["gubernur"], ["inspektur"], ["irban"],
+    ["sekda"], ["staf"], ["staff"], ["bendahara"], ["pptk"], ["plt"], ["plh"],
+]
+_AGENCY_HEADS = ["dinas", "badan", "inspektorat", "kecamatan", "kelurahan", "sekretariat", "satuan", "kantor",
+                 "rsud", "bappeda", "bapelitbangda", "bpkad", "bkpsdm", "uptd", "balai", "biro"]
+
+
+def _patterns() -> list[dict]:
+    pats: list[dict] = []
+    # Periods: Triwulan / TW / Trw I-IV (Roman or Arabic), Semester I/II, Tahun YYYY, s.d.
+    for head in ("triwulan", "tw", "trw", "tw.", "triw"):
+        pats.append({"label": "PERIOD", "pattern": [{"LOWER": head}, {"LOWER": {"IN": ROMAN + ["1", "2", "3", "4"]}}]})
+        pats.append({"label": "PERIOD", "pattern": [{"LOWER": {"REGEX": f"^{head.rstrip('.')}[-.]?(i{{1,3}}|iv|[1-4])$"}}]})
+        pats.append({"label": "PERIOD", "pattern": [{"LOWER": head.rstrip(".")}, {"TEXT": "-"}, {"LOWER": {"IN": ROMAN + ["1", "2", "3", "4"]}}]})
+    pats.append({"label": "PERIOD", "pattern": [{"LOWER": "semester"}, {"LOWER": {"IN": ["i", "ii", "1", "2"]}}]})
+    pats.append({"label": "PERIOD", "pattern": [{"LOWER": {"IN": ["tahun", "ta", "ta.", "t.a."]}},
+                                                 {"TEXT": {"REGEX": r"^(19|20)\d\d$"}}]})
+    # Dates: 24 Januari 2024, 4 JULI 2022, 08 januari 2025, 3 Agt 2023
+    pats.append({"label": "DATE", "pattern": [{"TEXT": {"REGEX": r"^\d{1,2}$"}}, {"LOWER": {"IN": MONTHS}},
+                                               {"IS_PUNCT": True, "OP": "?"}, {"TEXT": {"REGEX": r"^(19|20)\d\d$"}}]})
+    # NIP: the label, optional punctuation, then digit groups (18 digits when valid; checked in pipeline.nip)
+    pats.append({"label": "NIP", "pattern": [{"LOWER": {"REGEX": r"^nip\.?:?$"}}, {"IS_PUNCT": True, "OP": "*"},
+                                              {"TEXT": {"REGEX": r"^\d+$"}, "OP": "+"}]})
+    pats.append({"label": "NIP", "pattern": [{"TEXT": {"REGEX": r"^(?i:nip)[.:]?\d{6,}$"}}, {"TEXT": {"REGEX": r"^\d+$"}, "OP": "*"}]})
+    # Jabatan: a role word, optionally followed by its unit (up to 5 title-case words)
+    for head in _JABATAN_HEADS:
+        toks = [{"LOWER": t} for t in head]
+        pats.append({"label": "JABATAN", "pattern": toks + [{"LOWER": {"IN": ["sub", "bagian", "bidang", "seksi", "dinas", "badan", "uptd", "balai", "subbagian", "sub-bagian"]}, "OP": "*"},
+                                                             {"TEXT": {"REGEX": r"^(?!NIP)([A-Z][\w.]*|dan|&)$"}, "OP": "*"}]})
+    # Agencies: PEMERINTAH KABUPATEN/KOTA/PROVINSI X and Dinas/Badan/... X
+    pats.append({"label": "AGENCY", "pattern": [{"LOWER": "pemerintah"}, {"LOWER": {"IN": ["kabupaten", "kota", "provinsi", "kab.", "prov."]}},
+                                                 {"IS_ALPHA": True, "OP": "+"}]})
+    for head in _AGENCY_HEADS:
+        pats.append({"label": "AGENCY", "pattern": [{"LOWER": head}, {"IS_ALPHA": True, "OP": "+"}]})
+    return pats
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """The process-wide pipeline: ``spacy.blank("id")`` plus an EntityRuler with
+    the patterns above (loads in well under a second; keep one per process)."""
+    nlp = spacy.blank("id")
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns(_patterns())
+    return nlp
+
+
+def entities(text: str, max_chars: int = 200_000) -> list[Entity]:
+    """Entities (PERIOD, DATE, NIP, JABATAN, AGENCY) in ``text``; overlapping
+    matches resolve to the longest span. Text beyond ``max_chars`` is ignored."""
+    doc = get_nlp()(text[:max_chars])
+    return [Entity(label=e.label_, text=e.text, start=e.start_char, end=e.end_char) for e in doc.ents]
+
+
+class PhraseCounter:
+    """Counts case-insensitive phrase hits per label with spaCy's PhraseMatcher.
+
+    ``phrases``: ``{label: [phrase, ...]}``. :meth:`count` returns
+    ``{label: {phrase: hits}}`` for phrases that occur.
+    """
+
+    def __init__(self, phrases: dict[str, list[str]]):
+        nlp = get_nlp()
+        self._matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._phrase_of: dict[int, tuple[str, str]] = {}
+        for label, items in phrases.items():
+            for p in items:
+                key = f"{label}::{p}"
+                self._matcher.add(key, [nlp.make_doc(p)])
+                self._phrase_of[nlp.vocab.strings[key]] = (label, p)
+
+    def count(self, text: str, max_chars: int = 200_000) -> dict[str, dict[str, int]]:
+        doc = get_nlp().make_doc(text[:max_chars])
+        out: dict[str, dict[str, int]] = {}
+        for match_id, _s, _e in self._matcher(doc):
+            label, phrase = self._phrase_of[match_id]
+            out.setdefault(label, {}).setdefault(phrase, 0)
+            out[label][phrase] += 1
+        return out
+
+
+@lru_cache(maxsize=1)
+def indonesian_lexicon() -> frozenset[str]:
+    """Lower-case Indonesian word forms (about 30k) from spacy-lookups-data's
+    lemma table (inflected forms and lemmas), used to judge OCR text quality."""
+    data = resources.files("spacy_lookups_data") / "data" / "id_lemma_lookup.json.gz"
+    with gzip.open(data.open("rb"), "rt", encoding="utf-8") as fh:
+        table = json.load(fh)
+    words = {k.lower() for k in table} | {v.lower() for v in table.values()}
+    return frozenset(w for w in words if w.isalpha())

@@ -1,0 +1,153 @@
+"""Typed records shared by the extractors (frozen dataclasses for geometry).
+
+Coordinates: every :class:`BBox` given to or returned by the extractors is in
+PDF points (1/72 inch) measured from the top-left corner of the upright page,
+unless a docstring says pixels. A raster page at ``dpi`` converts with
+``points = pixels * 72 / dpi``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+POINTS_PER_INCH = 72.0
+
+
+@dataclass(frozen=True)
+class BBox:
+    """Axis-aligned box ``(x0, y0, x1, y1)`` with ``x0 <= x1`` and ``y0 <= y1``."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    def union(self, other: "BBox") -> "BBox":
+        return BBox(min(self.x0, other.x0), min(self.y0, other.y0),
+                    max(self.x1, other.x1), max(self.y1, other.y1))
+
+    def scaled(self, factor: float) -> "BBox":
+        """The same box with every coordinate multiplied by ``factor`` (unit change)."""
+        return BBox(self.x0 * factor, self.y0 * factor, self.x1 * factor, self.y1 * factor)
+
+    def v_overlap(self, other: "BBox") -> float:
+        """Vertical overlap as a share (0..1) of the shorter box's height."""
+        inter = min(self.y1, other.y1) - max(self.y0, other.y0)
+        h = min(self.height, other.height)
+        return max(0.0, inter) / h if h > 0 else 0.0
+
+    def h_overlap(self, other: "BBox") -> float:
+        """Horizontal overlap as a share (0..1) of the narrower box's width."""
+        inter = min(self.x1, other.x1) - max(self.x0, other.x0)
+        w = min(self.width, other.width)
+        return max(0.0, inter) / w if w > 0 else 0.0
+
+    @staticmethod
+    def enclosing(boxes: "list[BBox]") -> "BBox":
+        """Smallest box around ``boxes``; raises ``ValueError`` on an empty list."""
+        if not boxes:
+            raise ValueError("no boxes to enclose")
+        return BBox(min(b.x0 for b in boxes), min(b.y0 for b in boxes),
+                    max(b.x1 for b in boxes), max(b.y1 for b in boxes))
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word on a page.
+
+    ``bbox`` in PDF points (top-left origin). ``confidence`` is Tesseract's word
+    confidence in percent (0-100) for OCR words and ``None`` for words read from a
+    PDF text layer, which carries no confidence. ``block``/``par``/``line`` are
+    Tesseract's layout ids (``-1`` for text-layer words).
+    """
+
+    text: str
+    bbox: BBox
+    confidence: float | None = None
+    block: int = -1
+    par: int = -1
+    line: int = -1
+
+
+@dataclass(frozen=True)
+class TextLayer:
+    """Words of a PDF page's text layer plus the facts needed to judge it.
+
+    ``image_coverage`` is the share (0..1) of the page area covered by embedded
+    raster images; a value near 1 means the page is a scan, and its text (if any)
+    was added by the scanner's OCR.
+    """
+
+    words: tuple[Word, ...]
+    width_pt: float
+    height_pt: float
+    char_count: int
+    image_coverage: float
+    rotation: int = 0
+
+
+@dataclass(frozen=True)
+class Orientation:
+    """Result of orientation detection: ``rotate`` is the clockwise rotation in
+    degrees (0, 90, 180, 270) that makes the page upright; ``confidence`` is
+    Tesseract OSD's orientation confidence (0 when OSD could not decide)."""
+
+    rotate: int
+    confidence: float
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    """Words of one OCR pass over an image at ``dpi`` (bboxes already in points)."""
+
+    words: tuple[Word, ...]
+    dpi: int
+    settings: str
+    cached: bool = False
+
+    @property
+    def mean_confidence(self) -> float | None:
+        confs = [w.confidence for w in self.words if w.confidence is not None]
+        return sum(confs) / len(confs) if confs else None
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A rule-based entity found in text: ``label`` is one of PERIOD, DATE, NIP,
+    JABATAN, AGENCY; offsets are character offsets into the analysed text."""
+
+    label: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Preprocessed:
+    """A page image after OpenCV preprocessing.
+
+    ``gray``: upright, deskewed 8-bit grayscale image (pixels at ``dpi``).
+    ``skew_angle``: degrees the original was rotated counter-clockwise to deskew.
+    ``dewarped``: True when a photographed page outline was found and rectified.
+    """
+
+    gray: "object"  # numpy.ndarray (H, W) uint8; typed loosely to keep numpy out of the signature
+    dpi: int
+    skew_angle: float = 0.0
+    dewarped: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,50 @@
+"""Rendering PDF pages to images with pypdfium2 (in memory, no PNG on the hot path)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+
+from .records import POINTS_PER_INCH
+
+
+class PdfRenderer:
+    """Renders pages of one PDF to 8-bit grayscale numpy arrays.
+
+    Raises ``pypdfium2.PdfiumError`` when the file cannot be opened (truncated,
+    malformed, or encrypted with a password; the message then contains
+    ``Incorrect password``). Use as a context manager to release the file.
+    """
+
+    def __init__(self, path: Path):
+        self._pdf = pdfium.PdfDocument(str(path))
+
+    def __enter__(self) -> "PdfRenderer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._pdf.close()
+
+    def __len__(self) -> int:
+        return len(self._pdf)
+
+    def page_size(self, index: int) -> tuple[float, float]:
+        """``(width, height)`` of page ``index`` (0-based) in PDF points, as displayed."""
+        return tuple(self._pdf[index].get_size())  # type: ignore[return-value]
+
+    def render(self, index: int, dpi: int = 300) -> np.ndarray:
+        """Page ``index`` (0-based) as an (H, W) uint8 grayscale array at ``dpi``.
+
+        A 300-dpi A4 page is about 2480 x 3508 pixels (8.7 MB); callers render one
+        page at a time to keep memory bounded.
+        """
+        page = self._pdf[index]
+        bitmap = page.render(scale=dpi / POINTS_PER_INCH, grayscale=True)
+        arr = bitmap.to_numpy()
+        if arr.ndim == 3:  # some builds return (H, W, 1) or BGR despite grayscale
+            arr = arr[..., 0] if arr.shape[2] == 1 else arr.mean(axis=2).astype(np.uint8)
+        return np.ascontiguousarray(arr)

@@ -1,0 +1,70 @@
+"""Configuration: the data home and processing settings.
+
+Defaults are embedded; the data home comes from ``--home``, else ``KINERJA_HOME``,
+else ``./data``. Nothing here is read from files by the extractors.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+
+class Settings(BaseModel):
+    """Paths and knobs of one run.
+
+    ``ocr_dpi``: render/resample dpi for OCR (300). ``text_layer_min_quality``:
+    share (0..1) of a scanner text layer's words that must be real words (or
+    numbers) to trust it; below that the page is OCR-ed again.
+    ``settle_seconds``: an inbox file younger than this (or still growing) is
+    left for the next run. ``low_confidence``: OCR confidence (percent) below
+    which an extracted field is flagged for review. ``workers``: pages/documents
+    processed in parallel (Tesseract runs as a subprocess, so threads use both cores).
+    """
+
+    home: Path = Field(default_factory=lambda: Path(os.environ.get("KINERJA_HOME", "data")))
+    inbox_override: Path | None = None
+    ocr_lang: str = "ind+eng"
+    ocr_dpi: int = 300
+    text_layer_min_quality: float = 0.6
+    settle_seconds: float = 2.0
+    low_confidence: float = 60.0
+    workers: int = Field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
+
+    @property
+    def inbox(self) -> Path:
+        return self.inbox_override or self.home / "inbox"
+
+    @property
+    def archive(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def outputs(self) -> Path:
+        return self.home / "outputs"
+
+    @property
+    def cache(self) -> Path:
+        return self.home / "cache"
+
+    @property
+    def logs(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def database(self) -> Path:
+        return self.home / "kinerja.duckdb"
+
+    @property
+    def prefect_home(self) -> Path:
+        return self.home / "prefect"
+
+    def ensure_dirs(self) -> None:
+        """Create the data home's folders (idempotent)."""
+        for p in (self.home, self.inbox, self.archive, self.quarantine, self.outputs, self.cache, self.logs):
+            p.mkdir(parents=True, exist_ok=True)
