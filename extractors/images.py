@@ -52,7 +52,7 @@ def probe(path: Path) -> ImageInfo:
 
 
 def iter_frames(path: Path) -> Iterator[tuple[np.ndarray, int | None]]:
-    """Yield each frame of the image as an (H, W) uint8 grayscale array with the
+    """Yield each frame of the image as an (H, W, 3) uint8 RGB array with the
     dpi recorded in the file (``None`` when absent, typical of phone photos).
 
     EXIF orientation is applied (phone photos). One frame is decoded at a time.
@@ -71,7 +71,6 @@ def iter_frames(path: Path) -> Iterator[tuple[np.ndarray, int | None]]:
                     upright = upright.convert("RGBA")
                     bg = Image.new("RGBA", upright.size, (255, 255, 255, 255))
                     upright = Image.alpha_composite(bg, upright)
-                gray = upright.convert("L")
-                yield np.asarray(gray, dtype=np.uint8).copy(), dpi
+                yield np.asarray(upright.convert("RGB"), dtype=np.uint8).copy(), dpi
     finally:
         Image.MAX_IMAGE_PIXELS = old

@@ -5,6 +5,8 @@ All images are (H, W) uint8 grayscale numpy arrays, dark ink on light paper.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import cv2
 import numpy as np
 
@@ -13,6 +15,25 @@ from .records import Preprocessed
 #: The short side of an A4 / F4 (folio) sheet in inches; used to estimate the dpi
 #: of a photo or a scan that records none.
 SHEET_SHORT_SIDE_IN = 8.27
+
+
+#: HSV saturation (0-255) above which a pixel is coloured ink (stamp, pen, logo).
+COLOUR_SATURATION = 60
+
+
+def drop_colour_ink(rgb: np.ndarray) -> tuple[np.ndarray, float]:
+    """Grayscale (H, W) uint8 from an (H, W, 3) RGB page with coloured ink
+    (blue/purple stamps, blue pen signatures, coloured logos) turned to paper
+    white, so that OCR reads the black print under a stamp. Returns the image
+    and the share (0..1) of pixels dropped. Coloured *print* would vanish too;
+    SAKIP forms print in black, and born-digital pages use their text layer."""
+    if rgb.ndim == 2:
+        return rgb, 0.0
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    mask = (hsv[..., 1] > COLOUR_SATURATION) & (hsv[..., 2] > 50)
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    gray[mask] = 255
+    return gray, float(np.count_nonzero(mask)) / mask.size
 
 
 def rotate_quarter(gray: np.ndarray, rotate_cw: int) -> np.ndarray:
@@ -153,36 +174,43 @@ def resample_to_dpi(gray: np.ndarray, dpi: int, target_dpi: int) -> np.ndarray:
     return cv2.resize(gray, (max(1, int(gray.shape[1] * f)), max(1, int(gray.shape[0] * f))), interpolation=interp)
 
 
-def preprocess(gray: np.ndarray, dpi: int | None, target_dpi: int = 300, photo_check: bool = True) -> Preprocessed:
-    """Straighten and clean one upright page image for OCR.
+def preprocess(image: np.ndarray, dpi: int | None, target_dpi: int = 300,
+               orient: "Callable[[np.ndarray, int], int] | None" = None) -> Preprocessed:
+    """Straighten and clean one page image (RGB (H, W, 3) or gray (H, W)) for OCR.
 
-    Steps: (1) for an image that records no dpi, look for a photographed sheet
-    outline and rectify it; (2) estimate the dpi when unknown (full sheet
+    Steps: (0) drop coloured ink (:func:`drop_colour_ink`); (1) for an image that records no dpi (photos), look for a sheet
+    outline and rectify it; (2) estimate the dpi when unknown (full-sheet
     assumption) and resample to ``target_dpi`` when the source is coarser than
-    200 dpi or finer than 400 dpi; (3) flatten uneven lighting (photos);
-    (4) deskew. Quarter-turn orientation is decided before this (OSD), as the
-    skew search only covers +-8 degrees. Returns a :class:`Preprocessed` whose
-    ``gray`` is at ``dpi`` (which may differ from the input dpi).
+    200 or finer than 400 dpi; (3) ``orient(gray, dpi)`` returns the clockwise
+    quarter turn that makes the page upright (Tesseract OSD in practice) and it
+    is applied; (4) flatten uneven lighting; (5) deskew within +-8 degrees.
+    Returns a :class:`Preprocessed` whose ``gray`` is at ``dpi`` pixels per inch.
     """
     notes: list[str] = []
     dewarped = False
-    if dpi is None and photo_check:
+    gray, dropped = drop_colour_ink(image)
+    if dropped >= 0.001:
+        notes.append(f"coloured ink dropped ({dropped:.1%} of pixels)")
+    if dpi is None:
         quad = find_page_quad(gray)
         if quad is not None:
             gray = rectify(gray, quad)
             dewarped = True
             notes.append("photo: sheet outline rectified")
-    if dpi is None:
         dpi = estimate_sheet_dpi(gray)
         notes.append(f"dpi estimated as {dpi} from the sheet size")
     if dpi < 200 or dpi > 400:
         gray = resample_to_dpi(gray, dpi, target_dpi)
         notes.append(f"resampled {dpi} -> {target_dpi} dpi")
         dpi = target_dpi
+    rotation = orient(gray, dpi) if orient else 0
+    if rotation:
+        gray = rotate_quarter(gray, rotation)
+        notes.append(f"rotated {rotation} degrees clockwise")
     if background_unevenness(gray) > 35:
         gray = normalise_illumination(gray)
         notes.append("uneven lighting flattened")
     angle = estimate_skew(gray)
     if abs(angle) >= 0.1:
         gray = rotate_small(gray, angle)
-    return Preprocessed(gray=gray, dpi=dpi, skew_angle=angle, dewarped=dewarped, notes=tuple(notes))
+    return Preprocessed(gray=gray, dpi=dpi, rotation=rotation, skew_angle=angle, dewarped=dewarped, notes=tuple(notes))

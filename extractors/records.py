@@ -142,12 +142,14 @@ class Preprocessed:
     """A page image after OpenCV preprocessing.
 
     ``gray``: upright, deskewed 8-bit grayscale image (pixels at ``dpi``).
+    ``rotation``: clockwise quarter turn applied (0, 90, 180, 270).
     ``skew_angle``: degrees the original was rotated counter-clockwise to deskew.
     ``dewarped``: True when a photographed page outline was found and rectified.
     """
 
     gray: "object"  # numpy.ndarray (H, W) uint8; typed loosely to keep numpy out of the signature
     dpi: int
+    rotation: int = 0
     skew_angle: float = 0.0
     dewarped: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)

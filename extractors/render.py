@@ -37,14 +37,15 @@ class PdfRenderer:
         return tuple(self._pdf[index].get_size())  # type: ignore[return-value]
 
     def render(self, index: int, dpi: int = 300) -> np.ndarray:
-        """Page ``index`` (0-based) as an (H, W) uint8 grayscale array at ``dpi``.
+        """Page ``index`` (0-based) as an (H, W, 3) uint8 RGB array at ``dpi``.
 
-        A 300-dpi A4 page is about 2480 x 3508 pixels (8.7 MB); callers render one
-        page at a time to keep memory bounded.
+        A 300-dpi A4 page is about 2480 x 3508 pixels (26 MB in colour); callers
+        render one page at a time to keep memory bounded. Colour is kept so that
+        stamps and pen ink can be told from print.
         """
         page = self._pdf[index]
-        bitmap = page.render(scale=dpi / POINTS_PER_INCH, grayscale=True)
+        bitmap = page.render(scale=dpi / POINTS_PER_INCH, rev_byteorder=True)
         arr = bitmap.to_numpy()
-        if arr.ndim == 3:  # some builds return (H, W, 1) or BGR despite grayscale
-            arr = arr[..., 0] if arr.shape[2] == 1 else arr.mean(axis=2).astype(np.uint8)
-        return np.ascontiguousarray(arr)
+        if arr.ndim == 2:
+            return np.ascontiguousarray(np.stack([arr] * 3, axis=2))
+        return np.ascontiguousarray(arr[..., :3])

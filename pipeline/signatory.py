@@ -34,7 +34,7 @@ class Signatory:
 def _clean(s: str | None) -> str | None:
     if s is None:
         return None
-    s = re.sub(r"\s+", " ", s).strip(" ,;:")
+    s = re.sub(r"\s+", " ", s).strip(" ,;:\\/|«»")
     return s or None
 
 
@@ -62,7 +62,8 @@ def parse_signatory(lines: list[str]) -> Signatory:
     split at the NIP label, then at a run of two spaces, then at the first
     upper-case word run that carries academic titles.
     """
-    lines = [ln.strip() for ln in lines if ln and ln.strip()]
+    # a line with no word of three letters or a long number is stamp/signature noise
+    lines = [ln.strip() for ln in lines if ln and re.search(r"[A-Za-z]{3}|\d{6}", ln)]
     nip_raw = None
     rest: list[str] = []
     for ln in lines:

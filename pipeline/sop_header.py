@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from extractors.records import Word
 
 from .dates import parse_date
-from .layout import Line
+from .layout import Line, Segment
 from .models import FieldValue, ListItem, Provenance, SopHeader
 from .nip import check_nip
 from .signatory import parse_signatory
@@ -100,6 +100,25 @@ def _match_at(tokens: list[tuple[str, int]], i: int) -> tuple[str, str, int] | N
     return None
 
 
+_RULE_GLYPHS = re.compile(r"^[|\[\]{}!/\\_—–-]+$")
+
+
+def _without_rules(lines: list[Line]) -> list[Line]:
+    """Drop 'words' that are OCR readings of table rules (``|``, ``[``, ``—``) and
+    strip a rule glyph stuck to a word (``tentang|``)."""
+    out = []
+    for ln in lines:
+        segs = []
+        for sg in ln.segments:
+            ws = tuple(Word(w.text.strip("|"), w.bbox, w.confidence, w.block, w.par, w.line)
+                       for w in sg.words if not _RULE_GLYPHS.match(w.text) and w.text.strip("|"))
+            if ws:
+                segs.append(Segment(ws))
+        if segs:
+            out.append(Line(tuple(segs)))
+    return out
+
+
 def _find_labels(lines: list[Line]) -> list[_Label]:
     found: list[_Label] = []
     for ln_no, line in enumerate(lines):
@@ -173,31 +192,23 @@ def _block_below(sheet: _Sheet, lb: _Label, x_min: float, max_lines: int, stop_a
 
 
 def _column_split(sheet: _Sheet, left: _Label, right: _Label, last_line: int) -> float:
-    """x of the whitespace channel between two side-by-side boxes, found from the
-    word boxes of the lines below them; falls back to the right label's x0."""
+    """x where the right-hand box's column starts, found from the words of the
+    lines below the two headers: the leftmost word left edge between the headers
+    that the fewest words straddle and where at least two lines start (a
+    column's aligned left margin, e.g. its item numbers). Falls back to the
+    right label's x0."""
     lo, hi = left.x1, right.x0
-    if hi - lo < 2:
+    words = [w for ln_no in range(left.line_no + 1, last_line) for w in sheet.lines[ln_no].words]
+    starts = [w.bbox.x0 for w in words if lo <= w.bbox.x0 <= hi]
+    if not starts:
         return right.x0
-    steps = 200
-    cover = [0] * (steps + 1)
-    for ln_no in range(left.line_no + 1, last_line):
-        for w in sheet.lines[ln_no].words:
-            a = max(0, int((w.bbox.x0 - lo) / (hi - lo) * steps))
-            b = min(steps, int((w.bbox.x1 - lo) / (hi - lo) * steps))
-            for k in range(a, b + 1):
-                cover[k] += 1
-    best = min(cover)
-    runs, start = [], None
-    for k, c in enumerate(cover + [best + 1]):
-        if c == best and start is None:
-            start = k
-        elif c != best and start is not None:
-            runs.append((k - start, start, k - 1))
-            start = None
-    if not runs:
-        return right.x0
-    length, a, b = max(runs)
-    return lo + (a + b) / 2 / steps * (hi - lo)
+
+    def straddle(x: float) -> int:
+        return sum(1 for w in words if w.bbox.x0 < x - 1 < w.bbox.x1 - 2)
+
+    aligned = [x for x in starts if sum(1 for a in starts if abs(a - x) <= 4) >= 2] or starts
+    least = min(straddle(x) for x in aligned)
+    return min(x for x in aligned if straddle(x) == least) - 2
 
 
 def _is_title_repeat(text: str, title: str | None) -> bool:
@@ -260,27 +271,37 @@ def _split_items(lines: list[list[Word]]) -> list[tuple[int, list[Word]]]:
 
 
 def _agency(sheet: _Sheet) -> list[Word]:
-    """Words of the agency name: the first run of upper-case lines naming a
-    government body, above the first box or left of the field labels."""
+    """Words of the agency name: runs of upper-case lines naming a government
+    body (an address line or a vertical gap of over two line heights ends a run)
+    above the first box or left of the field labels; the run with the most
+    agency words wins (a logo caption such as ``KABUPATEN`` loses)."""
     first_box = min((lb.line_no for lb in sheet.labels if lb.kind == "box"), default=len(sheet.lines))
     field_x = min((lb.x0 for lb in sheet.labels if lb.kind == "field"), default=float("inf"))
     first_field_line = min((lb.line_no for lb in sheet.labels if lb.kind == "field"), default=first_box)
-    run: list[Word] = []
+    runs: list[list[Word]] = [[]]
     seen: set[str] = set()
     for ln_no in range(0, first_box):
         line = sheet.lines[ln_no]
         words = line.words if ln_no < first_field_line else [w for w in line.words if w.bbox.x1 <= field_x]
+        if not words:
+            continue
         text = _text(words)
         letters = [c for c in text if c.isalpha()]
         upper = bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.85
+        run = runs[-1]
+        if run:
+            h = max(w.bbox.height for w in run[-3:])
+            if words[0].bbox.y0 - max(w.bbox.y1 for w in run[-3:]) > 2.5 * h:
+                runs.append([])
+                run = runs[-1]
         key = text.upper()
-        if words and upper and not _ADDRESS.search(text) and (_AGENCY.search(text) or run) and key not in seen \
+        if upper and not _ADDRESS.search(text) and (_AGENCY.search(text) or run) and key not in seen \
                 and not _TITLE.match(text) and "SOP" not in key.split():
             run.extend(words)
             seen.add(key)
         elif run:
-            break
-    return run
+            runs.append([])
+    return max(runs, key=lambda r: (len(_AGENCY.findall(_text(r))), len(r)))
 
 
 def _prov(words: list[Word], page_no: int, extractor: str) -> Provenance:
@@ -297,6 +318,7 @@ def parse_sop_header(lines: list[Line], page_no: int, extractor: str, low_confid
     whose words' mean OCR confidence is below ``low_confidence`` percent is
     flagged ``low_confidence``. Bboxes are in PDF points (see :class:`Provenance`).
     """
+    lines = _without_rules(lines)
     sheet = _Sheet(lines=lines, labels=_find_labels(lines))
     if len({lb.name for lb in sheet.labels}) < 3:
         return None
@@ -361,8 +383,14 @@ def parse_sop_header(lines: list[Line], page_no: int, extractor: str, low_confid
         if head:
             block.append(head)
         if not head or not re.search(r"\bNIP\b", _text(head), re.I):
-            x_min = min((w.bbox.x0 for w in head), default=lb.x0) - 40
+            if head:
+                x_min = min(w.bbox.x0 for w in head) - 40
+            else:  # table form: the block sits right of the label; list form: under it
+                below = _block_below(sheet, lb, float("-inf"), max_lines=10)
+                in_value_column = any(ws[0].bbox.x0 >= lb.x1 - 2 for ws in below)
+                x_min = lb.x1 - 2 if in_value_column else lb.x0 - 40
             block += _block_below(sheet, lb, x_min, max_lines=10, stop_after_nip=True)
+        block = [ws for ws in ([w for w in ln if _is_legible(w)] for ln in block) if ws]
     sig = parse_signatory([" ".join(w.text for w in ws) if len(ws) < 2 else _join_gapped(ws) for ws in block])
 
     def words_for(text: str | None) -> list[Word]:
@@ -394,6 +422,14 @@ def parse_sop_header(lines: list[Line], page_no: int, extractor: str, low_confid
         for n, ws in _split_items(_box_lines(sheet, lb, fields["nama_sop"].value)):
             items.append(ListItem(box=box, item_no=n, text=_text(ws), provenance=_prov(ws, page_no, extractor)))
     return SopHeader(page_no=page_no, fields={k: fields[k] for k in ALL_FIELDS}, items=items, nip_check=nip_check)
+
+
+def _is_legible(w: Word) -> bool:
+    """False for OCR noise from a signature or stamp: confidence below 40 %, or
+    no letter or digit at all."""
+    if w.confidence is not None and w.confidence < 40:
+        return False
+    return bool(re.search(r"[A-Za-z0-9]", w.text))
 
 
 def _join_gapped(words: list[Word]) -> str:

@@ -1,0 +1,142 @@
+"""Page acquisition: for every page decide between the PDF text layer and OCR,
+render/preprocess/OCR where needed, and return words with provenance.
+
+Memory: pages are produced one at a time (a generator); only one page image is
+held at once, whatever the page count.
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import UnidentifiedImageError
+
+from extractors import images, pdf_text, preprocess
+from extractors.ocr import OcrFailedError, TesseractOcr
+from extractors.records import POINTS_PER_INCH
+from extractors.render import PdfRenderer
+
+from .config import Settings
+from .errors import (CorruptFileError, EncryptedPdfError, ImageUnreadableError, NoPagesError, TooLargeError,
+                     TransientError)
+from .models import PageResult
+from .text_quality import text_layer_quality
+
+log = logging.getLogger(__name__)
+
+#: Fewer characters than this on a page means "no usable text layer".
+MIN_TEXT_LAYER_CHARS = 20
+#: A page whose embedded images cover more than this share is a scan.
+SCAN_IMAGE_COVERAGE = 0.5
+#: Smallest image side (pixels) we attempt to read.
+MIN_IMAGE_SIDE = 32
+#: Below this ink share a page is blank and is not OCR-ed.
+BLANK_INK_RATIO = 0.0015
+
+
+def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Settings, ocr: TesseractOcr,
+             notes: list[str] | None = None, text_layer_quality: float | None = None) -> PageResult:
+    """Preprocess (colour dropout, orientation by Tesseract OSD, deskew, photo
+    rectification) and OCR one page image (RGB or gray). ``dpi`` ``None`` means unknown (photo). Raises
+    :class:`TransientError` when Tesseract dies."""
+    notes = list(notes or [])
+    try:
+        pre = preprocess.preprocess(image, dpi, settings.ocr_dpi,
+                                    orient=lambda g, d: ocr.orientation(g, d).rotate)
+        ink = preprocess.ink_ratio(pre.gray)
+        h, w = pre.gray.shape[:2]
+        s = POINTS_PER_INCH / pre.dpi
+        notes += list(pre.notes)
+        if ink < BLANK_INK_RATIO:
+            notes.append("blank page: not OCR-ed")
+            words, mean = [], None
+        else:
+            res = ocr.words(pre.gray, pre.dpi)
+            words, mean = list(res.words), res.mean_confidence
+    except OcrFailedError as e:
+        raise TransientError(f"OCR of page {page_no} did not finish.", detail=str(e)) from e
+    return PageResult(page_no=page_no, width_pt=w * s, height_pt=h * s, text_source="ocr",
+                      text_layer_quality=text_layer_quality, rotation=pre.rotation, skew_angle=pre.skew_angle,
+                      dpi=pre.dpi, mean_confidence=round(mean, 1) if mean is not None else None,
+                      ink_ratio=round(ink, 4), words=words, notes=notes)
+
+
+def _open_pdf(path: Path) -> PdfRenderer:
+    try:
+        return PdfRenderer(path)
+    except pdfium.PdfiumError as e:
+        msg = str(e)
+        if "password" in msg.lower():
+            raise EncryptedPdfError(f"'{path.name}' is a password-protected PDF.", detail=msg) from e
+        raise CorruptFileError(f"'{path.name}' is a damaged or incomplete PDF and cannot be opened.", detail=msg) from e
+
+
+def pdf_pages(path: Path, settings: Settings, ocr: TesseractOcr) -> Iterator[PageResult]:
+    """Pages of a PDF. Per page: a text layer with at least
+    :data:`MIN_TEXT_LAYER_CHARS` characters, upright, and whose quality
+    (:func:`text_layer_quality`) reaches ``settings.text_layer_min_quality`` is
+    used as is; otherwise the page is rendered at ``settings.ocr_dpi`` with
+    pypdfium2 and OCR-ed. Raises :class:`EncryptedPdfError`,
+    :class:`CorruptFileError` or :class:`NoPagesError`."""
+    with _open_pdf(path) as renderer, ExitStack() as stack:
+        n = len(renderer)
+        if n == 0:
+            raise NoPagesError(f"'{path.name}' has no pages.")
+        plumber = None
+        try:
+            plumber = stack.enter_context(pdf_text.open_pdf(path))
+        except Exception as e:  # pdfminer is stricter than PDFium: fall back to OCR for every page
+            log.warning("pdfplumber cannot read %s (%s); OCR for all pages", path.name, e)
+        for i in range(n):
+            notes: list[str] = []
+            layer = None
+            if plumber is not None:
+                try:
+                    layer = pdf_text.read_text_layer(plumber.pages[i])
+                except Exception as e:  # a single broken page content stream
+                    notes.append(f"text layer unreadable: {type(e).__name__}")
+            quality = None
+            if layer is not None and layer.char_count >= MIN_TEXT_LAYER_CHARS:
+                quality = round(text_layer_quality(layer.words), 3)
+                scanned = layer.image_coverage >= SCAN_IMAGE_COVERAGE
+                if layer.rotation:
+                    notes.append("text layer printed sideways: OCR instead")
+                elif quality >= settings.text_layer_min_quality:
+                    yield PageResult(page_no=i + 1, width_pt=layer.width_pt, height_pt=layer.height_pt,
+                                     text_source="text_layer", text_layer_quality=quality,
+                                     words=list(layer.words),
+                                     notes=notes + (["scanner text layer accepted"] if scanned else []))
+                    continue
+                else:
+                    notes.append(f"text layer rejected (quality {quality:.2f} < {settings.text_layer_min_quality})")
+            try:
+                rgb = renderer.render(i, settings.ocr_dpi)
+            except pdfium.PdfiumError as e:
+                raise CorruptFileError(f"Page {i + 1} of '{path.name}' cannot be rendered.", detail=str(e)) from e
+            yield ocr_page(rgb, settings.ocr_dpi, i + 1, settings, ocr, notes, quality)
+            del rgb
+
+
+def image_pages(path: Path, settings: Settings, ocr: TesseractOcr) -> Iterator[PageResult]:
+    """Pages (frames) of a raster file. Raises :class:`ImageUnreadableError`
+    (broken, truncated or tiny image) or :class:`TooLargeError`."""
+    try:
+        info = images.probe(path)
+    except images.ImageTooLargeError as e:
+        raise TooLargeError(f"'{path.name}' is too large to process ({e}).", detail=str(e)) from e
+    except (UnidentifiedImageError, OSError, ValueError) as e:
+        raise ImageUnreadableError(f"'{path.name}' is a damaged image and cannot be read.", detail=str(e)) from e
+    if min(info.width, info.height) < MIN_IMAGE_SIDE:
+        raise ImageUnreadableError(
+            f"'{path.name}' is only {info.width} x {info.height} pixels: far too small to contain a readable page.")
+    try:
+        for k, (rgb, dpi) in enumerate(images.iter_frames(path)):
+            yield ocr_page(rgb, dpi, k + 1, settings, ocr)
+    except images.ImageTooLargeError as e:
+        raise TooLargeError(f"'{path.name}' is too large to process ({e}).", detail=str(e)) from e
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+        raise ImageUnreadableError(f"'{path.name}' is damaged or incomplete and cannot be read.", detail=str(e)) from e
