@@ -157,7 +157,7 @@ def _strip_colon(words: list[Word]) -> list[Word]:
 
 
 def _text(words: list[Word]) -> str:
-    return re.sub(r"\s+", " ", " ".join(w.text for w in words)).strip(" :;|*")
+    return re.sub(r"\s+", " ", " ".join(w.text.replace("«", "").replace("»", "") for w in words)).strip(" :;|*")
 
 
 def _is_stop_line(sheet: _Sheet, line_no: int) -> bool:

@@ -1,0 +1,53 @@
+-- Reports: what analysts and the secretariat read.
+CREATE OR REPLACE VIEW rpt_documents AS
+SELECT document_id, original_name, doc_type, doc_type_score, status, page_count, ocr_pages, text_layer_pages,
+       mean_ocr_confidence, year, received_at, processed_at, warnings, sha256, archived_path
+FROM dim_documents
+ORDER BY received_at, document_id;
+COMMENT ON VIEW rpt_documents IS 'Which documents have been received, what type each is, how it was read (text layer or OCR, confidence), and whether it needs review.';
+
+CREATE OR REPLACE VIEW rpt_quarantine AS
+SELECT occurred_at, original_name, error_code, message, quarantine_path, sha256
+FROM stg_errors
+ORDER BY occurred_at DESC;
+COMMENT ON VIEW rpt_quarantine IS 'Which submitted files could not be processed, why, and where the file was put.';
+
+CREATE OR REPLACE VIEW rpt_sop AS
+WITH f AS (
+    SELECT document_id,
+           max(value) FILTER (WHERE field = 'agency')            AS agency,
+           max(value) FILTER (WHERE field = 'nomor_sop')         AS nomor_sop,
+           max(value) FILTER (WHERE field = 'nama_sop')          AS nama_sop,
+           TRY_CAST(max(value) FILTER (WHERE field = 'tanggal_pembuatan') AS DATE) AS tanggal_pembuatan,
+           TRY_CAST(max(value) FILTER (WHERE field = 'tanggal_revisi') AS DATE)    AS tanggal_revisi,
+           TRY_CAST(max(value) FILTER (WHERE field = 'tanggal_efektif') AS DATE)   AS tanggal_efektif,
+           max(value) FILTER (WHERE field = 'disahkan_jabatan')  AS disahkan_jabatan,
+           max(value) FILTER (WHERE field = 'disahkan_nama')     AS disahkan_nama,
+           max(value) FILTER (WHERE field = 'disahkan_pangkat')  AS disahkan_pangkat,
+           max(value) FILTER (WHERE field = 'disahkan_nip')      AS disahkan_nip,
+           list(field || ': ' || flag ORDER BY field) FILTER (WHERE flag IS NOT NULL) AS flags,
+           max(page_no)                                          AS identity_page
+    FROM stg_fields GROUP BY document_id
+), i AS (
+    SELECT document_id,
+           list(text ORDER BY item_no) FILTER (WHERE box = 'dasar_hukum')            AS dasar_hukum,
+           list(text ORDER BY item_no) FILTER (WHERE box = 'kualifikasi_pelaksana')  AS kualifikasi_pelaksana,
+           list(text ORDER BY item_no) FILTER (WHERE box = 'keterkaitan')            AS keterkaitan,
+           list(text ORDER BY item_no) FILTER (WHERE box = 'peralatan_perlengkapan') AS peralatan_perlengkapan,
+           list(text ORDER BY item_no) FILTER (WHERE box = 'peringatan')             AS peringatan,
+           list(text ORDER BY item_no) FILTER (WHERE box = 'pencatatan_pendataan')   AS pencatatan_pendataan
+    FROM stg_sop_items GROUP BY document_id
+)
+SELECT d.document_id, d.original_name, f.agency, f.nomor_sop, f.nama_sop,
+       f.tanggal_pembuatan, f.tanggal_revisi, f.tanggal_efektif,
+       f.disahkan_jabatan, f.disahkan_nama, f.disahkan_pangkat, f.disahkan_nip,
+       n.status AS nip_status, n.reasons AS nip_reasons,
+       i.dasar_hukum, i.kualifikasi_pelaksana, i.keterkaitan, i.peralatan_perlengkapan, i.peringatan,
+       i.pencatatan_pendataan, f.flags, f.identity_page, d.status, d.received_at
+FROM stg_documents d
+JOIN f USING (document_id)
+LEFT JOIN i USING (document_id)
+LEFT JOIN stg_nip_checks n ON n.document_id = d.document_id AND n.field = 'disahkan_nip'
+WHERE d.doc_type = 'sop'
+ORDER BY d.document_id;
+COMMENT ON VIEW rpt_sop IS 'One row per SOP with every identity-sheet field (SOP AP, PermenPAN-RB 35/2012): number, dates, who approved it and whether the NIP is valid, and the six boxes as lists.';

@@ -1,0 +1,175 @@
+"""The warehouse loader: migrations, idempotent transactional loads, error records.
+
+Connections are short-lived (opened per operation) because DuckDB lets no other
+process open a file while a read-write connection holds it (../shared/STACK.md).
+"""
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pyarrow as pa
+
+from pipeline import PIPELINE_VERSION
+from pipeline.models import DocumentResult, FieldValue
+
+SCHEMA_VERSION_TABLE = "schema_migrations"
+#: DDL applied once each, in name order (``NNN_name.sql``), then views re-created in layer order.
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+
+def _sql_files(sub: str) -> list[tuple[str, str]]:
+    folder = SQL_DIR / sub
+    return sorted((p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".sql"))
+
+
+def _box(prov) -> tuple:
+    return prov.bbox if prov.bbox else (None, None, None, None)
+
+
+class Warehouse:
+    """The DuckDB file at ``path``. Raises ``duckdb.IOException`` when another
+    process holds the file (see :mod:`flows` for the single-writer lock)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = duckdb.connect(str(self.path), read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    # -- schema --------------------------------------------------------------------
+    def migrate(self) -> int:
+        """Apply pending migrations (each once, recorded in ``schema_migrations``)
+        and re-create every view in layer order. Returns the schema version."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as con:
+            con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA_VERSION_TABLE} (version INTEGER PRIMARY KEY, "
+                        "name VARCHAR, applied_at TIMESTAMP)")
+            done = {r[0] for r in con.execute(f"SELECT version FROM {SCHEMA_VERSION_TABLE}").fetchall()}
+            version = max(done, default=0)
+            for name, sql in _sql_files("migrations"):
+                v = int(name.split("_", 1)[0])
+                if v in done:
+                    continue
+                con.begin()
+                con.execute(sql)
+                con.execute(f"INSERT INTO {SCHEMA_VERSION_TABLE} VALUES (?, ?, now())", [v, name])
+                con.commit()
+                version = max(version, v)
+            for _name, sql in _sql_files("views"):
+                con.execute(sql)
+            return version
+
+    # -- reads ---------------------------------------------------------------------
+    def find_document(self, sha256: str) -> tuple[int, str] | None:
+        """``(document_id, original_name)`` of an already loaded file with this hash."""
+        with self.connect() as con:
+            row = con.execute("SELECT document_id, original_name FROM raw_documents WHERE sha256 = ?",
+                              [sha256]).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    # -- writes --------------------------------------------------------------------
+    def load_document(self, doc: DocumentResult, archived_path: str, received_at: datetime, run_id: str) -> int:
+        """Insert one document with its pages, words, fields, items and NIP checks
+        in one transaction (a crash leaves no half document). Idempotent: a hash
+        already present returns its existing ``document_id`` and writes nothing."""
+        with self.connect() as con:
+            con.begin()
+            try:
+                row = con.execute("SELECT document_id FROM raw_documents WHERE sha256 = ?", [doc.sha256]).fetchone()
+                if row:
+                    con.rollback()
+                    return int(row[0])
+                needs_review = bool(doc.warnings) or doc.classification.doc_type == "unknown" or (
+                    doc.sop_header is not None and any(f.flag for f in doc.sop_header.fields.values()))
+                doc_id = con.execute(
+                    """INSERT INTO raw_documents (sha256, original_name, archived_path, file_type, size_bytes,
+                       received_at, processed_at, doc_type, doc_type_score, doc_type_scores, doc_type_evidence,
+                       status, page_count, year, periods, warnings, processing_seconds, pipeline_version, run_id)
+                       VALUES (?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING document_id""",
+                    [doc.sha256, doc.original_name, archived_path, doc.file_type, doc.size_bytes, received_at,
+                     doc.classification.doc_type, doc.classification.score, json.dumps(doc.classification.scores),
+                     json.dumps(doc.classification.evidence), "needs_review" if needs_review else "extracted",
+                     len(doc.pages), doc.year, json.dumps(doc.periods), json.dumps(doc.warnings), doc.seconds,
+                     PIPELINE_VERSION, run_id]).fetchone()[0]
+                self._insert_pages(con, doc_id, doc)
+                if doc.sop_header is not None:
+                    self._insert_sop(con, doc_id, doc)
+                con.commit()
+                return int(doc_id)
+            except BaseException:
+                con.rollback()
+                raise
+
+    @staticmethod
+    def _insert_pages(con: duckdb.DuckDBPyConnection, doc_id: int, doc: DocumentResult) -> None:
+        pages = pa.table({
+            "document_id": [doc_id] * len(doc.pages),
+            "page_no": [p.page_no for p in doc.pages],
+            "width_pt": [p.width_pt for p in doc.pages],
+            "height_pt": [p.height_pt for p in doc.pages],
+            "text_source": [p.text_source for p in doc.pages],
+            "text_layer_quality": [p.text_layer_quality for p in doc.pages],
+            "rotation": [p.rotation for p in doc.pages],
+            "skew_angle": [p.skew_angle for p in doc.pages],
+            "dpi": pa.array([p.dpi for p in doc.pages], pa.int32()),
+            "mean_confidence": pa.array([p.mean_confidence for p in doc.pages], pa.float64()),
+            "ink_ratio": pa.array([p.ink_ratio for p in doc.pages], pa.float64()),
+            "word_count": [len(p.words) for p in doc.pages],
+            "notes": [json.dumps(p.notes) for p in doc.pages],
+        })
+        con.execute("INSERT INTO raw_pages SELECT * FROM pages")
+        cols: dict[str, list] = {k: [] for k in ("document_id", "page_no", "word_no", "text", "x0", "y0", "x1", "y1",
+                                                  "confidence", "block_no", "par_no", "line_no", "source")}
+        for p in doc.pages:
+            for i, w in enumerate(p.words):
+                for k, v in (("document_id", doc_id), ("page_no", p.page_no), ("word_no", i), ("text", w.text),
+                             ("x0", w.bbox.x0), ("y0", w.bbox.y0), ("x1", w.bbox.x1), ("y1", w.bbox.y1),
+                             ("confidence", w.confidence), ("block_no", w.block), ("par_no", w.par),
+                             ("line_no", w.line), ("source", p.text_source)):
+                    cols[k].append(v)
+        if cols["text"]:
+            words = pa.table({k: pa.array(v, pa.float64()) if k == "confidence" else v for k, v in cols.items()})
+            con.execute("INSERT INTO raw_words SELECT * FROM words")
+
+    @staticmethod
+    def _insert_sop(con: duckdb.DuckDBPyConnection, doc_id: int, doc: DocumentResult) -> None:
+        h = doc.sop_header
+        assert h is not None
+        fields: list[FieldValue] = list(h.fields.values())
+        con.executemany("INSERT INTO raw_fields VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            [doc_id, f.name, f.value, f.raw, f.provenance.page_no, *_box(f.provenance), f.provenance.confidence,
+             f.provenance.extractor, f.flag] for f in fields])
+        if h.items:
+            con.executemany("INSERT INTO raw_sop_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                [doc_id, i.box, i.item_no, i.text, i.provenance.page_no, *_box(i.provenance), i.provenance.confidence,
+                 i.provenance.extractor] for i in h.items])
+        if h.nip_check is not None:
+            n = h.nip_check
+            con.execute("INSERT INTO raw_nip_checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [doc_id, "disahkan_nip", n.raw, n.digits, n.status, json.dumps(n.reasons), n.birth_date,
+                         n.appointment, n.gender])
+
+    def record_error(self, *, sha256: str | None, original_name: str, code: str, message: str, detail: str | None,
+                     quarantine_path: str | None, archived_path: str | None, run_id: str) -> None:
+        """Record a quarantined file (one row per attempt)."""
+        with self.connect() as con:
+            con.execute("""INSERT INTO raw_errors (sha256, original_name, occurred_at, error_code, message, detail,
+                           quarantine_path, archived_path, run_id) VALUES (?, ?, now(), ?, ?, ?, ?, ?, ?)""",
+                        [sha256, original_name, code, message, detail, quarantine_path, archived_path, run_id])
+
+    def record_run(self, run_id: str, started_at: datetime, inbox: str, counts: dict[str, int], pages: int,
+                   seconds: float) -> None:
+        with self.connect() as con:
+            con.execute("INSERT OR REPLACE INTO raw_runs VALUES (?, ?, now(), ?, ?, ?, ?, ?, ?, ?)",
+                        [run_id, started_at, inbox, counts.get("processed", 0), counts.get("skipped", 0),
+                         counts.get("quarantined", 0), counts.get("waiting", 0), pages, seconds])
