@@ -192,8 +192,8 @@ def _block_below(sheet: _Sheet, lb: _Label, x_min: float, max_lines: int, stop_a
 
 
 def _column_split(sheet: _Sheet, left: _Label, right: _Label, last_line: int) -> float:
-    """x where the right-hand box's column starts, found from the words of the
-    lines below the two headers: the leftmost word left edge between the headers
+    """x where the right-hand box's column starts: the right header's own left
+    edge when no word below straddles it; otherwise (centred headers) the leftmost word left edge between the headers
     that the fewest words straddle and where at least two lines start (a
     column's aligned left margin, e.g. its item numbers). Falls back to the
     right label's x0."""
@@ -206,6 +206,8 @@ def _column_split(sheet: _Sheet, left: _Label, right: _Label, last_line: int) ->
     def straddle(x: float) -> int:
         return sum(1 for w in words if w.bbox.x0 < x - 1 < w.bbox.x1 - 2)
 
+    if straddle(right.x0) == 0:  # the usual case: the header sits at its column's left edge
+        return right.x0 - 2
     aligned = [x for x in starts if sum(1 for a in starts if abs(a - x) <= 4) >= 2] or starts
     least = min(straddle(x) for x in aligned)
     return min(x for x in aligned if straddle(x) == least) - 2
