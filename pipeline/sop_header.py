@@ -100,11 +100,11 @@ def _match_at(tokens: list[tuple[str, int]], i: int) -> tuple[str, str, int] | N
     return None
 
 
-_RULE_GLYPHS = re.compile(r"^[|\[\]{}!/\\_—–-]+$")
+_RULE_GLYPHS = re.compile(r"^([|\[\]{}—–]+|[_-]{2,})$")
 
 
 def _without_rules(lines: list[Line]) -> list[Line]:
-    """Drop 'words' that are OCR readings of table rules (``|``, ``[``, ``—``) and
+    """Drop 'words' that are OCR readings of table rules (``|``, ``[``, ``——``) and
     strip a rule glyph stuck to a word (``tentang|``)."""
     out = []
     for ln in lines:

@@ -1,0 +1,104 @@
+"""End-to-end: the Prefect flow on an inbox of good and bad files, under
+Prefect's test harness. Every input must end archived or quarantined (checked by
+hash); a second run processes nothing and duplicates no row."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from PIL import Image
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfgen import canvas
+
+from .conftest import SAMPLES
+
+
+@pytest.fixture(scope="module")
+def harness():
+    from prefect.testing.utilities import prefect_test_harness
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def _make_bad_inputs(inbox: Path) -> dict[str, str]:
+    """name -> expected error code."""
+    good = (SAMPLES / "inbox" / "sop-pelaporan-kinerja-digital.pdf").read_bytes()
+    (inbox / "truncated.pdf").write_bytes(good[: len(good) // 3])
+    c = canvas.Canvas(str(inbox / "locked.pdf"), encrypt=StandardEncryption("secret", canPrint=0))
+    c.drawString(100, 700, "Laporan rahasia")
+    c.save()
+    (inbox / "zero.pdf").write_bytes(b"")
+    (inbox / "notes.pdf").write_text("catatan rapat, bukan PDF\n")
+    Image.new("RGB", (1, 1), "white").save(inbox / "dot.png")
+    return {"truncated.pdf": "corrupt_file", "locked.pdf": "encrypted_pdf", "zero.pdf": "empty_file",
+            "notes.pdf": "unsupported_type", "dot.png": "image_unreadable"}
+
+
+def _hashes(folder: Path) -> set[str]:
+    return {hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*")
+            if p.is_file() and not p.name.endswith(".reason.txt")}
+
+
+def test_inbox_to_duckdb_with_bad_files(tmp_path, harness, ocr_cache):
+    from flows.process_inbox import process_inbox
+
+    home = tmp_path / "home"
+    inbox = home / "inbox"
+    inbox.mkdir(parents=True)
+    (home / "cache").mkdir()
+    os.symlink(ocr_cache, home / "cache" / "ocr")
+    shutil.copy(SAMPLES / "inbox" / "sop-pelaporan-kinerja-digital.pdf", inbox)
+    weird = "Laporan SOP – Diskominfo (ñ) ..final...pdf"
+    shutil.copy(SAMPLES / "inbox" / "sop-pengelolaan-arsip-digital.pdf", inbox / weird)
+    expected_errors = _make_bad_inputs(inbox)
+    old = time.time() - 60
+    for p in inbox.iterdir():
+        os.utime(p, (old, old))
+    before = _hashes(inbox)
+
+    summary = process_inbox(str(home))
+
+    by_name = {o.name: o for o in summary.outcomes}
+    assert by_name["sop-pelaporan-kinerja-digital.pdf"].status == "processed"
+    assert by_name[weird].status == "processed"
+    for name in expected_errors:
+        assert by_name[name].status == "quarantined", (name, by_name[name])
+    # nothing lost: every input is in the archive, or in quarantine, by hash
+    assert list(inbox.iterdir()) == []
+    assert before <= _hashes(home / "archive") | _hashes(home / "quarantine")
+    reasons = sorted((home / "quarantine").glob("*.reason.txt"))
+    assert len(reasons) == len(expected_errors)
+    assert all("What to do:" in r.read_text() for r in reasons)
+
+    con = duckdb.connect(str(home / "kinerja.duckdb"), read_only=True)
+    try:
+        errors = dict(con.execute("select original_name, error_code from rpt_quarantine").fetchall())
+        assert errors == expected_errors
+        sops = con.execute("select original_name, nomor_sop, tanggal_efektif::varchar, nip_status from rpt_sop "
+                           "order by original_name").fetchall()
+        assert sops == [(weird, "050/27/Bappeda/2023", "2023-09-01", "valid"),
+                        ("sop-pelaporan-kinerja-digital.pdf", "800/114/Diskominfo/2024", "2024-03-01", "valid")]
+        docs = con.execute("select doc_type, page_count, text_layer_pages from rpt_documents").fetchall()
+        assert docs == [("sop", 2, 2), ("sop", 2, 2)]
+        counts = con.execute("select (select count(*) from raw_words), (select count(*) from raw_fields)").fetchone()
+    finally:
+        con.close()
+
+    # second run on the same files: everything skipped, no row duplicated
+    for name in ("sop-pelaporan-kinerja-digital.pdf",):
+        shutil.copy(SAMPLES / "inbox" / name, inbox)
+        os.utime(inbox / name, (old, old))
+    again = process_inbox(str(home))
+    assert [o.status for o in again.outcomes] == ["skipped"]
+    assert list(inbox.iterdir()) == []
+    con = duckdb.connect(str(home / "kinerja.duckdb"), read_only=True)
+    try:
+        assert con.execute("select count(*) from raw_documents").fetchone()[0] == 2
+        assert con.execute("select (select count(*) from raw_words), (select count(*) from raw_fields)").fetchone() == counts
+    finally:
+        con.close()
