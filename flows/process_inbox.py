@@ -14,7 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.config import Settings
-from pipeline.errors import KinerjaError, TransientError
+from pipeline.errors import InputFileError, KinerjaError, TransientError
 from pipeline.inbox import InboxFile, archive_copy, quarantine, remove_processed, scan_inbox, sha256_file
 from pipeline.models import DocumentResult
 from pipeline.process import make_ocr, process_file
@@ -68,9 +68,14 @@ def _is_transient(task, task_run, state) -> bool:
 
 @task(name="extract-document", retries=2, retry_delay_seconds=3, retry_condition_fn=_is_transient,
       cache_policy=NO_CACHE)
-def extract_document(path: Path, sha256: str, name: str, settings: Settings) -> DocumentResult:
-    """Pages, OCR, classification and parsing of one file (retried only when OCR died)."""
-    return process_file(path, sha256, name, settings, make_ocr(settings))
+def extract_document(path: Path, sha256: str, name: str, settings: Settings) -> DocumentResult | InputFileError:
+    """Pages, OCR, classification and parsing of one file (retried only when OCR
+    died). A file that can never be read is an expected outcome, returned as its
+    :class:`InputFileError` rather than raised, so Prefect does not log it as a crash."""
+    try:
+        return process_file(path, sha256, name, settings, make_ocr(settings))
+    except InputFileError as err:
+        return err
 
 
 @task(name="load-document", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -131,6 +136,8 @@ def process_inbox(home: str, inbox: str | None = None) -> RunSummary:
     for item, sha, archived, received_at, fut in pending:
         try:
             doc = fut.result()
+            if isinstance(doc, InputFileError):
+                raise doc
             doc_id = load_document(doc, archived, received_at, run_id, settings.database)
         except KinerjaError as err:
             if err.transient:
