@@ -11,6 +11,7 @@ from importlib import resources
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.util import filter_spans
 
 from .records import Entity
 
@@ -80,7 +81,8 @@ class PhraseCounter:
     """Counts case-insensitive phrase hits per label with spaCy's PhraseMatcher.
 
     ``phrases``: ``{label: [phrase, ...]}``. :meth:`count` returns
-    ``{label: {phrase: hits}}`` for phrases that occur.
+    ``{label: {phrase: hits}}`` for phrases that occur; where hits overlap, only
+    the longest counts.
     """
 
     def __init__(self, phrases: dict[str, list[str]]):
@@ -96,8 +98,9 @@ class PhraseCounter:
     def count(self, text: str, max_chars: int = 200_000) -> dict[str, dict[str, int]]:
         doc = get_nlp().make_doc(text[:max_chars])
         out: dict[str, dict[str, int]] = {}
-        for match_id, _s, _e in self._matcher(doc):
-            label, phrase = self._phrase_of[match_id]
+        # overlapping hits: the longest wins ("monitoring rencana aksi" is not also "rencana aksi")
+        for span in filter_spans(self._matcher(doc, as_spans=True)):
+            label, phrase = self._phrase_of[span.label]
             out.setdefault(label, {}).setdefault(phrase, 0)
             out[label][phrase] += 1
         return out

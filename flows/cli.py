@@ -95,9 +95,5 @@ def sql(query: str, home: Optional[Path] = HomeOpt) -> None:
         con.close()
 
 
-def main() -> None:  # pragma: no cover
-    app()
-
-
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

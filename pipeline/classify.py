@@ -46,9 +46,9 @@ RULES: dict[str, dict[str, float]] = {
 }
 #: Below this total the document is ``unknown``.
 MIN_SCORE = 6.0
-#: Phrases in the first lines of the first page (the title) count this many times.
-TITLE_BOOST = 2.0
-TITLE_LINES = 12
+#: Phrases in the heading (first lines of the first page) count this many times in all.
+TITLE_BOOST = 4.0
+TITLE_LINES = 3
 
 
 @lru_cache(maxsize=1)

@@ -334,10 +334,12 @@ def parse_sop_header(lines: list[Line], page_no: int, extractor: str, low_confid
         prov = _prov(words, page_no, extractor)
         if flag is None and prov.confidence is not None and prov.confidence < low_confidence and raw:
             flag = "low_confidence"
-        fields[name] = FieldValue(name=name, value=value if value is not None or not raw else None, raw=raw,
-                                  provenance=prov, flag=flag) if raw else FieldValue(name=name, value=None, provenance=prov)
-        if raw and value is None and name not in DATE_FIELDS:
-            fields[name] = fields[name].model_copy(update={"value": raw})
+        if not raw:
+            fields[name] = FieldValue(name=name, value=None, provenance=prov)
+            return
+        if value is None and name not in DATE_FIELDS:
+            value = raw  # text fields keep the printed text; dates stay None when unparsed
+        fields[name] = FieldValue(name=name, value=value, raw=raw, provenance=prov, flag=flag)
 
     # values printed as a block of ': value' lines after a block of bare labels (flattened list form)
     pending = [lb for lb in sheet.labels if lb.kind == "field" and lb.name != "disahkan_oleh" and not _value_words(sheet, lb)]
