@@ -41,13 +41,17 @@ def _dpi_of(im: Image.Image) -> int | None:
     return value if 50 <= value <= 1200 else None
 
 
+def _check_size(im: Image.Image) -> None:
+    if im.width * im.height > MAX_PIXELS:
+        raise ImageTooLargeError(f"{im.width} x {im.height} pixels")
+
+
 def probe(path: Path) -> ImageInfo:
     """Read the image header. Raises ``PIL.UnidentifiedImageError``/``OSError`` on a
     broken file and :class:`ImageTooLargeError` above :data:`MAX_PIXELS`."""
     with Image.open(path) as im:
         frames = getattr(im, "n_frames", 1)
-        if im.width * im.height > MAX_PIXELS:
-            raise ImageTooLargeError(f"{im.width} x {im.height} pixels")
+        _check_size(im)
         return ImageInfo(format=im.format or "", frames=frames, width=im.width, height=im.height, dpi=_dpi_of(im))
 
 
@@ -62,8 +66,7 @@ def iter_frames(path: Path) -> Iterator[tuple[np.ndarray, int | None]]:
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with Image.open(path) as im:
-            if im.width * im.height > MAX_PIXELS:
-                raise ImageTooLargeError(f"{im.width} x {im.height} pixels")
+            _check_size(im)
             for frame in ImageSequence.Iterator(im):
                 dpi = _dpi_of(frame) or _dpi_of(im)
                 upright = ImageOps.exif_transpose(frame)

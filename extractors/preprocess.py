@@ -109,7 +109,7 @@ def estimate_skew(gray: np.ndarray, max_angle: float = 8.0) -> float:
 def normalise_illumination(gray: np.ndarray) -> np.ndarray:
     """Divide by an estimate of the paper background (a large morphological
     closing), which flattens shadows and lighting gradients in phone photos."""
-    small, f = _downscale(gray, 1000)
+    small, _ = _downscale(gray, 1000)
     k = max(15, int(min(small.shape) / 20) | 1)
     bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     bg = cv2.GaussianBlur(bg, (0, 0), k / 2)

@@ -13,7 +13,6 @@ _MAGIC = [
     (b"MM\x00*", "tiff"),
     (b"BM", "bmp"),
 ]
-IMAGE_TYPES = {"jpeg", "png", "tiff", "bmp", "webp"}
 
 
 def sniff(path: Path) -> str:

@@ -126,14 +126,9 @@ def image_pages(path: Path, settings: Settings, ocr: TesseractOcr) -> Iterator[P
     (broken, truncated or tiny image) or :class:`TooLargeError`."""
     try:
         info = images.probe(path)
-    except images.ImageTooLargeError as e:
-        raise TooLargeError(f"'{path.name}' is too large to process ({e}).", detail=str(e)) from e
-    except (UnidentifiedImageError, OSError, ValueError) as e:
-        raise ImageUnreadableError(f"'{path.name}' is a damaged image and cannot be read.", detail=str(e)) from e
-    if min(info.width, info.height) < MIN_IMAGE_SIDE:
-        raise ImageUnreadableError(
-            f"'{path.name}' is only {info.width} x {info.height} pixels: far too small to contain a readable page.")
-    try:
+        if min(info.width, info.height) < MIN_IMAGE_SIDE:
+            raise ImageUnreadableError(
+                f"'{path.name}' is only {info.width} x {info.height} pixels: far too small to contain a readable page.")
         for k, (rgb, dpi) in enumerate(images.iter_frames(path)):
             yield ocr_page(rgb, dpi, k + 1, settings, ocr)
     except images.ImageTooLargeError as e:

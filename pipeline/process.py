@@ -12,7 +12,7 @@ from extractors.ocr import TesseractOcr
 from .classify import classify
 from .config import Settings
 from .errors import NoPagesError
-from .filetypes import IMAGE_TYPES, sniff
+from .filetypes import sniff
 from .layout import build_lines, page_text
 from .models import DocumentResult, SopHeader
 from .pages import image_pages, pdf_pages

@@ -329,8 +329,9 @@ def parse_sop_header(lines: list[Line], page_no: int, extractor: str, low_confid
         first.setdefault(lb.name, lb)
     fields: dict[str, FieldValue] = {}
 
-    def put(name: str, words: list[Word], value: str | None = None, flag: str | None = None) -> None:
-        raw = _text(words) or None
+    def put(name: str, words: list[Word], value: str | None = None, flag: str | None = None,
+            raw: str | None = None) -> None:
+        raw = raw or _text(words) or None
         prov = _prov(words, page_no, extractor)
         if flag is None and prov.confidence is not None and prov.confidence < low_confidence and raw:
             flag = "low_confidence"
@@ -408,10 +409,9 @@ def parse_sop_header(lines: list[Line], page_no: int, extractor: str, low_confid
     put("disahkan_pangkat", words_for(sig.pangkat), sig.pangkat)
     if sig.nip_raw:
         nip_check = check_nip(sig.nip_raw)
-        nip_words = [w for ws in block for w in ws if re.sub(r"\D", "", w.text) and re.sub(r"\D", "", w.text) in nip_check.digits]
+        nip_words = [w for ws in block for w in ws if (d := re.sub(r"\D", "", w.text)) and d in nip_check.digits]
         put("disahkan_nip", nip_words, nip_check.digits, None if nip_check.status == "valid" else
-            ("invalid" if nip_check.status == "invalid" else "pppk"))
-        fields["disahkan_nip"] = fields["disahkan_nip"].model_copy(update={"raw": sig.nip_raw})
+            ("invalid" if nip_check.status == "invalid" else "pppk"), raw=sig.nip_raw)
     else:
         put("disahkan_nip", [])
 

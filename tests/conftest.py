@@ -45,7 +45,6 @@ def settings(tmp_path, ocr_cache):
     from pipeline.config import Settings
     s = Settings(home=tmp_path / "home", settle_seconds=0)
     s.ensure_dirs()
-    (s.cache / "ocr").parent.mkdir(parents=True, exist_ok=True)
     os.symlink(ocr_cache, s.cache / "ocr")
     return s
 

@@ -44,14 +44,10 @@ def _hashes(folder: Path) -> set[str]:
             if p.is_file() and not p.name.endswith(".reason.txt")}
 
 
-def test_inbox_to_duckdb_with_bad_files(tmp_path, harness, ocr_cache):
+def test_inbox_to_duckdb_with_bad_files(harness, settings):
     from flows.process_inbox import process_inbox
 
-    home = tmp_path / "home"
-    inbox = home / "inbox"
-    inbox.mkdir(parents=True)
-    (home / "cache").mkdir()
-    os.symlink(ocr_cache, home / "cache" / "ocr")
+    home, inbox = settings.home, settings.inbox
     shutil.copy(SAMPLES / "inbox" / "sop-pelaporan-kinerja-digital.pdf", inbox)
     weird = "Laporan SOP – Diskominfo (ñ) ..final...pdf"
     shutil.copy(SAMPLES / "inbox" / "sop-pengelolaan-arsip-digital.pdf", inbox / weird)

@@ -127,7 +127,9 @@ class Warehouse:
             "word_count": [len(p.words) for p in doc.pages],
             "notes": [json.dumps(p.notes) for p in doc.pages],
         })
-        con.execute("INSERT INTO raw_pages SELECT * FROM pages")
+        con.register("pages_in", pages)
+        con.execute("INSERT INTO raw_pages SELECT * FROM pages_in")
+        con.unregister("pages_in")
         cols: dict[str, list] = {k: [] for k in ("document_id", "page_no", "word_no", "text", "x0", "y0", "x1", "y1",
                                                   "confidence", "block_no", "par_no", "line_no", "source")}
         for p in doc.pages:
@@ -139,7 +141,9 @@ class Warehouse:
                     cols[k].append(v)
         if cols["text"]:
             words = pa.table({k: pa.array(v, pa.float64()) if k == "confidence" else v for k, v in cols.items()})
-            con.execute("INSERT INTO raw_words SELECT * FROM words")
+            con.register("words_in", words)
+            con.execute("INSERT INTO raw_words SELECT * FROM words_in")
+            con.unregister("words_in")
 
     @staticmethod
     def _insert_sop(con: duckdb.DuckDBPyConnection, doc_id: int, doc: DocumentResult) -> None:
