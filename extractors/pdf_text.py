@@ -1,4 +1,4 @@
-"""PDF text layer via pdfplumber: words with bboxes and the page's image coverage."""
+"""PDF text layer via pdfplumber: words with bboxes, ruled lines, and the page's image coverage."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pdfplumber
 
-from .records import BBox, TextLayer, Word
+from .records import BBox, Ruling, TextLayer, Word
 
 
 @contextmanager
@@ -50,3 +50,58 @@ def read_text_layer(page: "pdfplumber.page.Page") -> TextLayer:
     rotation = 0 if not words or upright >= len(words) / 2 else 90
     return TextLayer(words=out, width_pt=float(page.width), height_pt=float(page.height),
                      char_count=len(page.chars), image_coverage=_image_coverage(page), rotation=rotation)
+
+
+def _is_white(colour) -> bool:
+    """True for white in gray (1), RGB (1, 1, 1) or CMYK (0, 0, 0, 0); ``None`` (the PDF default) is black."""
+    if colour is None:
+        return False
+    vals = list(colour) if isinstance(colour, (tuple, list)) else [colour]
+    try:
+        vals = [float(v) for v in vals]
+    except (TypeError, ValueError):  # pattern colour spaces
+        return False
+    if len(vals) == 4:
+        return all(v <= 0.05 for v in vals)
+    return bool(vals) and all(v >= 0.95 for v in vals)
+
+
+#: A filled rectangle at most this thick (points) is drawn as a line.
+FILLED_LINE_PT = 2.0
+
+
+def _visible(obj: dict) -> bool:
+    """Whether a pdfplumber line/rect/curve object is drawn as a visible rule:
+    stroked in a non-white colour, or a thin (at most :data:`FILLED_LINE_PT`)
+    rectangle filled in a non-white colour. White background boxes and large
+    shaded areas are not rules."""
+    if obj.get("stroke", obj["object_type"] == "line") and not _is_white(obj.get("stroking_color")):
+        return True
+    if obj["object_type"] == "rect" and obj.get("fill") and not _is_white(obj.get("non_stroking_color")):
+        return min(float(obj["width"]), float(obj["height"])) <= FILLED_LINE_PT
+    return False
+
+
+def read_rulings(page: "pdfplumber.page.Page", min_length: float = 3.0) -> list[Ruling]:
+    """Visible ruled line segments of one page (see :func:`_visible`), in PDF
+    points from the top-left corner. Segments shorter than ``min_length``
+    points (arrow heads, glyph-like drawings) and diagonal pieces are dropped."""
+    edges = []
+    for obj in page.lines:
+        if _visible(obj):
+            edges.append(pdfplumber.utils.line_to_edge(obj))
+    for obj in page.rects:
+        if _visible(obj):
+            edges.extend(pdfplumber.utils.rect_to_edges(obj))
+    for obj in page.curves:
+        if _visible(obj):
+            edges.extend(pdfplumber.utils.curve_to_edges(obj))
+    out = []
+    for e in edges:
+        if e.get("orientation") not in ("h", "v"):
+            continue
+        x0, x1 = sorted((float(e["x0"]), float(e["x1"])))
+        top, bottom = sorted((float(e["top"]), float(e["bottom"])))
+        if max(x1 - x0, bottom - top) >= min_length:
+            out.append(Ruling(x0, top, x1, bottom))
+    return out

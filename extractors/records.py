@@ -153,3 +153,47 @@ class Preprocessed:
     skew_angle: float = 0.0
     dewarped: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """A ruled line segment (table border or rule) in PDF points, top-left origin.
+
+    Horizontal when it is wider than tall. ``x0 == x1`` (vertical) or
+    ``y0 == y1`` (horizontal) for vector lines; scanned lines keep their
+    thickness.
+    """
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def horizontal(self) -> bool:
+        return (self.x1 - self.x0) >= (self.y1 - self.y0)
+
+    @property
+    def length(self) -> float:
+        return max(self.x1 - self.x0, self.y1 - self.y0)
+
+    @property
+    def pos(self) -> float:
+        """The line's position across its direction (y of a horizontal line, x of a vertical one)."""
+        return (self.y0 + self.y1) / 2 if self.horizontal else (self.x0 + self.x1) / 2
+
+
+#: Flowchart symbol kinds (SOP AP, PermenPAN-RB 35/2012): capsule = start/end,
+#: rectangle = process, diamond = decision, wavy-bottomed sheet = document.
+SHAPE_KINDS = ("terminator", "process", "decision", "document")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A closed flowchart symbol found on a page image: ``kind`` one of
+    :data:`SHAPE_KINDS`, ``bbox`` in PDF points, ``confidence`` 0..1 (how
+    cleanly the outline matched the kind)."""
+
+    kind: str
+    bbox: BBox
+    confidence: float

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from extractors.records import BBox, Word
+from extractors.records import POINTS_PER_INCH, BBox, Ruling, Shape, Word
 
 DocType = Literal["sop", "perjanjian_kinerja", "rencana_aksi", "laporan_triwulan", "monev", "lkjip", "unknown"]
 TextSource = Literal["text_layer", "ocr", "none"]
@@ -112,11 +112,100 @@ class PageResult(BaseModel):
     mean_confidence: float | None = None
     ink_ratio: float | None = None
     words: list[Word] = Field(default_factory=list)
+    rulings: list[Ruling] = Field(default_factory=list)
+    shapes: list[Shape] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
     @property
     def extractor(self) -> str:
         return "tesseract" if self.text_source == "ocr" else "pdfplumber"
+
+
+TableMethod = Literal["ruled", "text", "transcription"]
+
+
+class TableCell(BaseModel):
+    """One cell of a :class:`Table`: 0-based ``row``/``col`` of its top-left
+    grid position, spans, ``bbox`` in PDF points (top-left origin) on page
+    ``page_no``, its ``text`` (lines joined by newlines), the words inside,
+    and the mean OCR ``confidence`` of those words (percent; ``None`` for a
+    text layer or an empty cell). ``header`` marks header-row cells."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    row: int
+    col: int
+    row_span: int = 1
+    col_span: int = 1
+    page_no: int
+    bbox: tuple[float, float, float, float]
+    text: str = ""
+    words: list[Word] = Field(default_factory=list, exclude=True)
+    confidence: float | None = None
+    header: bool = False
+
+    def bbox_px(self, dpi: int) -> tuple[int, int, int, int]:
+        """The cell's bbox in pixels of a raster of the page at ``dpi``."""
+        k = dpi / POINTS_PER_INCH
+        return tuple(int(round(v * k)) for v in self.bbox)  # type: ignore[return-value]
+
+    @property
+    def provenance(self) -> "Provenance":
+        return Provenance(page_no=self.page_no, bbox=tuple(round(v, 2) for v in self.bbox),
+                          extractor="table", confidence=self.confidence)
+
+
+class Table(BaseModel):
+    """A table on one or more pages (stitched when it continues).
+
+    ``method``: ``ruled`` (grid from ruled lines: vector edges from pdfplumber,
+    or lines found by OpenCV on a scan), ``text`` (columns from word alignment,
+    for borderless tables or tables ruled only horizontally), ``transcription``
+    (tab-separated plain text). ``extractor``: ``pdfplumber`` or ``tesseract``
+    (where the words came from). ``dpi``: raster resolution of the OCR-ed page
+    (``None`` for text-layer pages); cell bboxes are in points either way.
+    ``header_rows``: number of leading header rows (column-number rows such as
+    ``1 2 3 ...`` included). ``flags``: ``empty_grid``, ``cut_at_page_edge``,
+    ``continued`` (stitched across pages), ``repeated_header_dropped``.
+    """
+
+    table_no: int = 0
+    pages: list[int]
+    bbox: tuple[float, float, float, float]
+    method: TableMethod
+    extractor: str
+    dpi: int | None = None
+    n_rows: int
+    n_cols: int
+    header_rows: int = 0
+    cells: list[TableCell] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)
+
+    def cell_at(self, row: int, col: int) -> "TableCell | None":
+        """The cell covering grid position (``row``, ``col``), spans included."""
+        for c in self.cells:
+            if c.row <= row < c.row + c.row_span and c.col <= col < c.col + c.col_span:
+                return c
+        return None
+
+    def grid(self) -> list[list[str]]:
+        """Text matrix ``n_rows`` x ``n_cols``; a spanning cell's text appears
+        at its top-left position and ``""`` in the positions it covers."""
+        out = [["" for _ in range(self.n_cols)] for _ in range(self.n_rows)]
+        for c in self.cells:
+            out[c.row][c.col] = c.text
+        return out
+
+    def rows(self, body_only: bool = True) -> list[list["TableCell | None"]]:
+        """Cells per row (a spanning cell repeated in every position it covers);
+        header rows left out when ``body_only``."""
+        idx: dict[tuple[int, int], TableCell] = {}
+        for c in self.cells:
+            for r in range(c.row, c.row + c.row_span):
+                for k in range(c.col, c.col + c.col_span):
+                    idx[(r, k)] = c
+        start = self.header_rows if body_only else 0
+        return [[idx.get((r, k)) for k in range(self.n_cols)] for r in range(start, self.n_rows)]
 
 
 class Classification(BaseModel):
@@ -139,6 +228,7 @@ class DocumentResult(BaseModel):
     pages: list[PageResult]
     classification: Classification
     sop_header: SopHeader | None = None
+    tables: list[Table] = Field(default_factory=list)
     year: int | None = None
     periods: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

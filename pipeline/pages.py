@@ -11,11 +11,12 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Iterator
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 from PIL import UnidentifiedImageError
 
-from extractors import images, pdf_text, preprocess
+from extractors import grid, images, pdf_text, preprocess, shapes
 from extractors.ocr import OcrFailedError, TesseractOcr
 from extractors.records import POINTS_PER_INCH
 from extractors.render import PdfRenderer
@@ -36,6 +37,10 @@ SCAN_IMAGE_COVERAGE = 0.5
 MIN_IMAGE_SIDE = 32
 #: Below this ink share a page is blank and is not OCR-ed.
 BLANK_INK_RATIO = 0.0015
+#: A text-layer page with at least this many rulings is rendered at
+#: :data:`SHAPE_DPI` to look for flowchart symbols in its tables.
+SHAPE_MIN_RULINGS = 12
+SHAPE_DPI = 200
 
 
 def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Settings, ocr: TesseractOcr,
@@ -51,18 +56,29 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
         h, w = pre.gray.shape[:2]
         s = POINTS_PER_INCH / pre.dpi
         notes += list(pre.notes)
+        rulings, symbols = [], []
         if ink < BLANK_INK_RATIO:
             notes.append("blank page: not OCR-ed")
             words, mean = [], None
         else:
             res = ocr.words(pre.gray, pre.dpi)
             words, mean = list(res.words), res.mean_confidence
+            rulings = grid.detect_rulings(pre.gray, pre.dpi)
+            if len(rulings) >= SHAPE_MIN_RULINGS:
+                symbols = shapes.detect_shapes(pre.gray, pre.dpi)
     except OcrFailedError as e:
         raise TransientError(f"OCR of page {page_no} did not finish.", detail=str(e)) from e
     return PageResult(page_no=page_no, width_pt=w * s, height_pt=h * s, text_source="ocr",
                       text_layer_quality=text_layer_quality, rotation=pre.rotation, skew_angle=pre.skew_angle,
                       dpi=pre.dpi, mean_confidence=round(mean, 1) if mean is not None else None,
-                      ink_ratio=round(ink, 4), words=words, notes=notes)
+                      ink_ratio=round(ink, 4), words=words, rulings=rulings, shapes=symbols, notes=notes)
+
+
+def _vector_shapes(renderer: PdfRenderer, index: int) -> list:
+    """Flowchart symbols of a born-digital page, from a render at :data:`SHAPE_DPI`
+    (vector outlines come in too many drawing styles to read them as paths)."""
+    rgb = renderer.render(index, SHAPE_DPI)
+    return shapes.detect_shapes(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), SHAPE_DPI)
 
 
 def _open_pdf(path: Path) -> PdfRenderer:
@@ -106,9 +122,11 @@ def pdf_pages(path: Path, settings: Settings, ocr: TesseractOcr) -> Iterator[Pag
                 if layer.rotation:
                     notes.append("text layer printed sideways: OCR instead")
                 elif quality >= settings.text_layer_min_quality:
+                    rulings = [] if scanned else pdf_text.read_rulings(plumber.pages[i])
+                    symbols = _vector_shapes(renderer, i) if len(rulings) >= SHAPE_MIN_RULINGS else []
                     yield PageResult(page_no=i + 1, width_pt=layer.width_pt, height_pt=layer.height_pt,
                                      text_source="text_layer", text_layer_quality=quality,
-                                     words=list(layer.words),
+                                     words=list(layer.words), rulings=rulings, shapes=symbols,
                                      notes=notes + (["scanner text layer accepted"] if scanned else []))
                     continue
                 else:
