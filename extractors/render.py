@@ -1,12 +1,22 @@
-"""Rendering PDF pages to images with pypdfium2 (in memory, no PNG on the hot path)."""
+"""Rendering PDF pages to images with pypdfium2 (in memory, no PNG on the hot path).
+
+PDFium is not thread-safe (pypdfium2 documentation): every call into it goes
+through one process-wide lock, so documents processed in parallel threads
+take turns rendering and never crash each other. Rendering is a small share
+of a page's time next to OCR, so the lock costs little.
+"""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
 
 from .records import POINTS_PER_INCH
+
+#: Serialises all PDFium calls in this process.
+PDFIUM_LOCK = threading.RLock()
 
 
 class PdfRenderer:
@@ -18,7 +28,8 @@ class PdfRenderer:
     """
 
     def __init__(self, path: Path):
-        self._pdf = pdfium.PdfDocument(str(path))
+        with PDFIUM_LOCK:
+            self._pdf = pdfium.PdfDocument(str(path))
 
     def __enter__(self) -> "PdfRenderer":
         return self
@@ -27,14 +38,17 @@ class PdfRenderer:
         self.close()
 
     def close(self) -> None:
-        self._pdf.close()
+        with PDFIUM_LOCK:
+            self._pdf.close()
 
     def __len__(self) -> int:
-        return len(self._pdf)
+        with PDFIUM_LOCK:
+            return len(self._pdf)
 
     def page_size(self, index: int) -> tuple[float, float]:
         """``(width, height)`` of page ``index`` (0-based) in PDF points, as displayed."""
-        return tuple(self._pdf[index].get_size())  # type: ignore[return-value]
+        with PDFIUM_LOCK:
+            return tuple(self._pdf[index].get_size())  # type: ignore[return-value]
 
     def render(self, index: int, dpi: int = 300) -> np.ndarray:
         """Page ``index`` (0-based) as an (H, W, 3) uint8 RGB array at ``dpi``.
@@ -43,9 +57,12 @@ class PdfRenderer:
         render one page at a time to keep memory bounded. Colour is kept so that
         stamps and pen ink can be told from print.
         """
-        page = self._pdf[index]
-        bitmap = page.render(scale=dpi / POINTS_PER_INCH, rev_byteorder=True)
-        arr = bitmap.to_numpy()
+        with PDFIUM_LOCK:
+            page = self._pdf[index]
+            bitmap = page.render(scale=dpi / POINTS_PER_INCH, rev_byteorder=True)
+            arr = bitmap.to_numpy().copy()
+            bitmap.close()
+            page.close()
         if arr.ndim == 2:
             return np.ascontiguousarray(np.stack([arr] * 3, axis=2))
         return np.ascontiguousarray(arr[..., :3])

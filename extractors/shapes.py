@@ -112,4 +112,21 @@ def detect_shapes(gray: np.ndarray, dpi: int) -> list[Shape]:
             continue
         t = 1.0 * px_per_pt  # add the outline's thickness back
         out.append(Shape(kind[0], BBox((x - t) * s, (y - t) * s, (x + w + t) * s, (y + h + t) * s), kind[1]))
-    return out
+    return _outermost(out)
+
+
+def _outermost(shapes: list[Shape]) -> list[Shape]:
+    """Drop a symbol lying inside another (the inner edge of a thick or double outline)."""
+    kept: list[Shape] = []
+    for sh in sorted(shapes, key=lambda s: -(s.bbox.width * s.bbox.height)):
+        b = sh.bbox
+        inside = False
+        for k in kept:
+            ix = max(0.0, min(b.x1, k.bbox.x1) - max(b.x0, k.bbox.x0))
+            iy = max(0.0, min(b.y1, k.bbox.y1) - max(b.y0, k.bbox.y0))
+            if ix * iy >= 0.7 * b.width * b.height:
+                inside = True
+                break
+        if not inside:
+            kept.append(sh)
+    return sorted(kept, key=lambda s: (s.bbox.y0, s.bbox.x0))

@@ -19,7 +19,11 @@ class Settings(BaseModel):
     numbers) to trust it; below that the page is OCR-ed again.
     ``settle_seconds``: an inbox file younger than this (or still growing) is
     left for the next run. ``low_confidence``: OCR confidence (percent) below
-    which an extracted field is flagged for review. ``workers``: pages/documents
+    which an extracted field is flagged for review. ``cell_reocr_confidence``:
+    a scanned table cell whose words average below this confidence (percent)
+    is OCR-ed again on its own. ``working_day_minutes``:
+    length of one working day used to turn SOP times in days into minutes
+    (450 = 7.5 h, Perpres 21/2023's 37.5 h week over 5 days; ``KINERJA_WORKING_DAY_MINUTES``). ``workers``: pages/documents
     processed in parallel (Tesseract runs as a subprocess, so threads use both cores).
     """
 
@@ -30,6 +34,8 @@ class Settings(BaseModel):
     text_layer_min_quality: float = 0.6
     settle_seconds: float = 2.0
     low_confidence: float = 60.0
+    cell_reocr_confidence: float = 75.0
+    working_day_minutes: int = Field(default_factory=lambda: int(os.environ.get("KINERJA_WORKING_DAY_MINUTES", "450")))
     workers: int = Field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
 
     @property

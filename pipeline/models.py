@@ -114,6 +114,7 @@ class PageResult(BaseModel):
     words: list[Word] = Field(default_factory=list)
     rulings: list[Ruling] = Field(default_factory=list)
     shapes: list[Shape] = Field(default_factory=list)
+    tables: list["Table"] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
     @property
@@ -208,6 +209,41 @@ class Table(BaseModel):
         return [[idx.get((r, k)) for k in range(self.n_cols)] for r in range(start, self.n_rows)]
 
 
+class Performer(BaseModel):
+    """Who carries out an SOP step: the swimlane column's label as printed,
+    its canonical role (:mod:`pipeline.roles`), the flowchart symbol kind
+    found in that column (``terminator``, ``process``, ``decision``,
+    ``document``; ``None`` when only text marks the column) and its bbox."""
+
+    role_label: str
+    role: str
+    symbol: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+class SopStep(BaseModel):
+    """One step of an SOP flowchart table (SOP AP, PermenPAN-RB 35/2012):
+    ``step_no`` as printed (``None`` when unreadable), *kegiatan* (activity),
+    performers, *mutu baku* (kelengkapan, waktu as printed and parsed, output)
+    and *keterangan*. ``duration_minutes`` is working time
+    (:mod:`pipeline.durations`). ``flags``: ``no_performer``, ``no_duration``,
+    ``step_no_inferred``, ``duration_unparsed``, ``duration_corrected`` (a range's
+    upper bound taken, or OCR letters in the number read as digits)."""
+
+    step_no: int | None
+    kegiatan: str
+    performers: list[Performer] = Field(default_factory=list)
+    kelengkapan: str | None = None
+    waktu_raw: str | None = None
+    waktu_value: float | None = None
+    waktu_unit: str | None = None
+    duration_minutes: float | None = None
+    output: str | None = None
+    keterangan: str | None = None
+    provenance: Provenance = Field(default_factory=Provenance)
+    flags: list[str] = Field(default_factory=list)
+
+
 class Classification(BaseModel):
     """Document type with its score (0..1), the runner-up scores, and the evidence
     (matched phrases and structure cues) that decided it."""
@@ -229,7 +265,11 @@ class DocumentResult(BaseModel):
     classification: Classification
     sop_header: SopHeader | None = None
     tables: list[Table] = Field(default_factory=list)
+    sop_steps: list[SopStep] = Field(default_factory=list)
     year: int | None = None
     periods: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     seconds: float = 0.0
+
+
+PageResult.model_rebuild()

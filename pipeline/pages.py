@@ -24,7 +24,9 @@ from extractors.render import PdfRenderer
 from .config import Settings
 from .errors import (CorruptFileError, EncryptedPdfError, ImageUnreadableError, NoPagesError, TooLargeError,
                      TransientError)
+from .cell_ocr import reocr_weak_cells
 from .models import PageResult
+from .tables import extract_tables
 from .text_quality import text_layer_quality
 
 log = logging.getLogger(__name__)
@@ -66,12 +68,18 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
             rulings = grid.detect_rulings(pre.gray, pre.dpi)
             if len(rulings) >= SHAPE_MIN_RULINGS:
                 symbols = shapes.detect_shapes(pre.gray, pre.dpi)
+        page = PageResult(page_no=page_no, width_pt=w * s, height_pt=h * s, text_source="ocr",
+                          text_layer_quality=text_layer_quality, rotation=pre.rotation, skew_angle=pre.skew_angle,
+                          dpi=pre.dpi, mean_confidence=round(mean, 1) if mean is not None else None,
+                          ink_ratio=round(ink, 4), words=words, rulings=rulings, shapes=symbols, notes=notes)
+        page.tables = extract_tables(page)
+        if page.tables:
+            n = reocr_weak_cells(page.tables, pre.gray, pre.dpi, ocr, settings.cell_reocr_confidence)
+            if n:
+                page.notes.append(f"{n} table cell(s) OCR-ed again one by one")
     except OcrFailedError as e:
         raise TransientError(f"OCR of page {page_no} did not finish.", detail=str(e)) from e
-    return PageResult(page_no=page_no, width_pt=w * s, height_pt=h * s, text_source="ocr",
-                      text_layer_quality=text_layer_quality, rotation=pre.rotation, skew_angle=pre.skew_angle,
-                      dpi=pre.dpi, mean_confidence=round(mean, 1) if mean is not None else None,
-                      ink_ratio=round(ink, 4), words=words, rulings=rulings, shapes=symbols, notes=notes)
+    return page
 
 
 def _vector_shapes(renderer: PdfRenderer, index: int) -> list:
@@ -124,10 +132,12 @@ def pdf_pages(path: Path, settings: Settings, ocr: TesseractOcr) -> Iterator[Pag
                 elif quality >= settings.text_layer_min_quality:
                     rulings = [] if scanned else pdf_text.read_rulings(plumber.pages[i])
                     symbols = _vector_shapes(renderer, i) if len(rulings) >= SHAPE_MIN_RULINGS else []
-                    yield PageResult(page_no=i + 1, width_pt=layer.width_pt, height_pt=layer.height_pt,
-                                     text_source="text_layer", text_layer_quality=quality,
-                                     words=list(layer.words), rulings=rulings, shapes=symbols,
-                                     notes=notes + (["scanner text layer accepted"] if scanned else []))
+                    page = PageResult(page_no=i + 1, width_pt=layer.width_pt, height_pt=layer.height_pt,
+                                      text_source="text_layer", text_layer_quality=quality,
+                                      words=list(layer.words), rulings=rulings, shapes=symbols,
+                                      notes=notes + (["scanner text layer accepted"] if scanned else []))
+                    page.tables = extract_tables(page)
+                    yield page
                     continue
                 else:
                     notes.append(f"text layer rejected (quality {quality:.2f} < {settings.text_layer_min_quality})")

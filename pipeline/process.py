@@ -17,6 +17,8 @@ from .layout import build_lines, page_text
 from .models import DocumentResult, SopHeader
 from .pages import image_pages, pdf_pages
 from .sop_header import parse_sop_header
+from .sop_steps import parse_sop_steps
+from .tables import stitch
 
 
 def make_ocr(settings: Settings) -> TesseractOcr:
@@ -40,8 +42,9 @@ def process_file(path: Path, sha256: str, original_name: str, settings: Settings
     ocr = ocr or make_ocr(settings)
     file_type = sniff(path)
     pages_iter = pdf_pages(path, settings, ocr) if file_type == "pdf" else image_pages(path, settings, ocr)
-    pages, texts, headers = [], [], []
+    pages, texts, headers, tables = [], [], [], []
     for page in pages_iter:
+        tables.extend(page.tables)
         lines = build_lines(page.words)
         texts.append(page_text(lines))
         header = parse_sop_header(lines, page.page_no, page.extractor, settings.low_confidence)
@@ -50,6 +53,7 @@ def process_file(path: Path, sha256: str, original_name: str, settings: Settings
         pages.append(page)
     if not pages:
         raise NoPagesError(f"'{original_name}' has no pages.")
+    tables = stitch(tables, {p.page_no: p.height_pt for p in pages})
     header = max(headers, key=_header_score) if headers else None
     sop_labels = _header_score(header) if header else 0
     classification = classify(texts, sop_labels=sop_labels)
@@ -59,6 +63,11 @@ def process_file(path: Path, sha256: str, original_name: str, settings: Settings
     low = [p.page_no for p in pages if p.mean_confidence is not None and p.mean_confidence < settings.low_confidence]
     if low:
         warnings.append(f"low OCR confidence on page(s) {', '.join(map(str, low))}")
+    steps = []
+    if classification.doc_type == "sop":
+        steps = parse_sop_steps(tables, {p.page_no: p.shapes for p in pages}, settings.working_day_minutes)
+        if not steps:
+            warnings.append("no SOP flowchart table found")
     ents = entities("\n".join(texts))
     periods = sorted({re.sub(r"\s+", " ", e.text.upper()) for e in ents if e.label == "PERIOD" and not e.text.lower().startswith(("tahun", "ta"))})
     years = [int(m) for e in ents if e.label in ("PERIOD", "DATE") for m in re.findall(r"(?:19|20)\d\d", e.text)]
@@ -66,5 +75,5 @@ def process_file(path: Path, sha256: str, original_name: str, settings: Settings
     return DocumentResult(
         sha256=sha256, original_name=original_name, file_type=file_type, size_bytes=path.stat().st_size,
         pages=pages, classification=classification,
-        sop_header=header if classification.doc_type == "sop" else None,
+        sop_header=header if classification.doc_type == "sop" else None, tables=tables, sop_steps=steps,
         year=year, periods=periods, warnings=warnings, seconds=round(time.perf_counter() - t0, 3))

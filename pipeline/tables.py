@@ -168,7 +168,8 @@ def _clean_words(words: list[Word]) -> list[Word]:
     return [w for w in words if w.confidence is None or not _RULE_GLYPHS.match(w.text)]
 
 
-def _cell_text(words: list[Word]) -> str:
+def cell_text(words: list[Word]) -> str:
+    """A cell's text: its words in reading order, lines joined by newlines."""
     return "\n".join(" ".join(w.text for w in ln.words) for ln in build_lines(words))
 
 
@@ -181,7 +182,7 @@ def _make_cell(row: int, col: int, rs: int, cs: int, box: BBox, words: list[Word
     words = _clean_words(words)
     return TableCell(row=row, col=col, row_span=rs, col_span=cs, page_no=page_no,
                      bbox=(round(box.x0, 2), round(box.y0, 2), round(box.x1, 2), round(box.y1, 2)),
-                     text=_cell_text(words), words=words, confidence=_mean_conf(words))
+                     text=cell_text(words), words=words, confidence=_mean_conf(words))
 
 
 def _ruled_table(hs: list[_Seg], vs: list[_Seg], words: list[Word], page: PageResult, tol: float) -> Table | None:

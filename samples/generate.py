@@ -36,7 +36,7 @@ def _numbered(items: list[str]) -> Paragraph:
 class Symbol(Flowable):
     """A flowchart symbol (capsule, rect, diamond) drawn in a role cell."""
 
-    def __init__(self, kind: str, w: float = 50, h: float = 22):
+    def __init__(self, kind: str, w: float = 46, h: float = 18):
         super().__init__()
         self.kind, self.width, self.height = kind, w, h
 
@@ -93,7 +93,8 @@ def flowchart(s: dict) -> list:
     widths = [25, 170] + [62] * len(roles) + [110, 55, 95, 30]
     t = Table(rows, colWidths=widths, repeatRows=1)
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.8, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                           ("FONTSIZE", (0, 0), (-1, -1), 9)]))
+                           ("FONTSIZE", (0, 0), (-1, -1), 9), ("TOPPADDING", (0, 1), (-1, -1), 7),
+                           ("BOTTOMPADDING", (0, 1), (-1, -1), 7)]))
     return [Paragraph(f"<b>SOP {s['nama_sop']}</b>", TITLE), Spacer(1, 8), t]
 
 

@@ -102,8 +102,10 @@ class Warehouse:
                      len(doc.pages), doc.year, json.dumps(doc.periods), json.dumps(doc.warnings), doc.seconds,
                      PIPELINE_VERSION, run_id]).fetchone()[0]
                 self._insert_pages(con, doc_id, doc)
+                self._insert_tables(con, doc_id, doc)
                 if doc.sop_header is not None:
                     self._insert_sop(con, doc_id, doc)
+                self._insert_sop_steps(con, doc_id, doc)
                 con.commit()
                 return int(doc_id)
             except BaseException:
@@ -144,6 +146,45 @@ class Warehouse:
             con.register("words_in", words)
             con.execute("INSERT INTO raw_words SELECT * FROM words_in")
             con.unregister("words_in")
+
+    @staticmethod
+    def _insert_tables(con: duckdb.DuckDBPyConnection, doc_id: int, doc: DocumentResult) -> None:
+        if not doc.tables:
+            return
+        con.executemany("INSERT INTO raw_tables VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            [doc_id, t.table_no, t.pages[0], t.pages, *t.bbox, t.method, t.extractor, t.dpi, t.n_rows, t.n_cols,
+             t.header_rows, t.flags] for t in doc.tables])
+        cells = [(t.table_no, c) for t in doc.tables for c in t.cells]
+        arrow = pa.table({
+            "document_id": [doc_id] * len(cells),
+            "table_no": [n for n, _ in cells],
+            "row_no": [c.row for _, c in cells],
+            "col_no": [c.col for _, c in cells],
+            "row_span": [c.row_span for _, c in cells],
+            "col_span": [c.col_span for _, c in cells],
+            "page_no": [c.page_no for _, c in cells],
+            "x0": [c.bbox[0] for _, c in cells], "y0": [c.bbox[1] for _, c in cells],
+            "x1": [c.bbox[2] for _, c in cells], "y1": [c.bbox[3] for _, c in cells],
+            "text": [c.text for _, c in cells],
+            "confidence": pa.array([c.confidence for _, c in cells], pa.float64()),
+            "is_header": [c.header for _, c in cells],
+        })
+        con.register("cells_in", arrow)
+        con.execute("INSERT INTO raw_cells SELECT * FROM cells_in")
+        con.unregister("cells_in")
+
+    @staticmethod
+    def _insert_sop_steps(con: duckdb.DuckDBPyConnection, doc_id: int, doc: DocumentResult) -> None:
+        if not doc.sop_steps:
+            return
+        con.executemany("INSERT INTO raw_sop_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            [doc_id, seq, s.step_no, s.kegiatan, s.kelengkapan, s.waktu_raw, s.waktu_value, s.waktu_unit,
+             s.duration_minutes, s.output, s.keterangan, s.provenance.page_no, *_box(s.provenance),
+             s.provenance.confidence, s.flags] for seq, s in enumerate(doc.sop_steps, 1)])
+        perf = [[doc_id, seq, p.role_label, p.role, p.symbol, *(p.bbox or (None, None, None, None))]
+                for seq, s in enumerate(doc.sop_steps, 1) for p in s.performers]
+        if perf:
+            con.executemany("INSERT INTO raw_sop_performers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", perf)
 
     @staticmethod
     def _insert_sop(con: duckdb.DuckDBPyConnection, doc_id: int, doc: DocumentResult) -> None:

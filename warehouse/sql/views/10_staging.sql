@@ -29,3 +29,21 @@ FROM raw_errors;
 CREATE OR REPLACE VIEW stg_runs AS
 SELECT run_id, started_at, finished_at, inbox, processed, skipped, quarantined, waiting, pages, seconds
 FROM raw_runs;
+
+CREATE OR REPLACE VIEW stg_tables AS
+SELECT document_id, table_no, first_page, pages, x0, y0, x1, y1, method, extractor, dpi, n_rows, n_cols,
+       header_rows, flags
+FROM raw_tables;
+
+CREATE OR REPLACE VIEW stg_cells AS
+SELECT document_id, table_no, row_no, col_no, row_span, col_span, page_no, x0, y0, x1, y1, text, confidence, is_header
+FROM raw_cells;
+
+CREATE OR REPLACE VIEW stg_sop_steps AS
+SELECT document_id, seq, step_no, kegiatan, kelengkapan, waktu_raw, waktu_value, waktu_unit, duration_minutes,
+       output, keterangan, page_no, x0, y0, x1, y1, confidence, flags
+FROM raw_sop_steps;
+
+CREATE OR REPLACE VIEW stg_sop_performers AS
+SELECT document_id, seq, role_label, role, symbol, x0, y0, x1, y1
+FROM raw_sop_performers;

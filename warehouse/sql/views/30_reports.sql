@@ -39,6 +39,7 @@ WITH f AS (
     FROM stg_sop_items GROUP BY document_id
 )
 SELECT d.document_id, d.original_name, f.agency, f.nomor_sop, f.nama_sop,
+       st.step_count, st.total_duration_minutes, st.steps_without_duration,
        f.tanggal_pembuatan, f.tanggal_revisi, f.tanggal_efektif,
        f.disahkan_jabatan, f.disahkan_nama, f.disahkan_pangkat, f.disahkan_nip,
        n.status AS nip_status, n.reasons AS nip_reasons,
@@ -47,7 +48,30 @@ SELECT d.document_id, d.original_name, f.agency, f.nomor_sop, f.nama_sop,
 FROM stg_documents d
 JOIN f USING (document_id)
 LEFT JOIN i USING (document_id)
+LEFT JOIN (SELECT document_id, count(*) AS step_count, sum(duration_minutes) AS total_duration_minutes,
+                  count(*) FILTER (WHERE duration_minutes IS NULL) AS steps_without_duration
+           FROM stg_sop_steps GROUP BY document_id) st USING (document_id)
 LEFT JOIN stg_nip_checks n ON n.document_id = d.document_id AND n.field = 'disahkan_nip'
 WHERE d.doc_type = 'sop'
 ORDER BY d.document_id;
-COMMENT ON VIEW rpt_sop IS 'One row per SOP with every identity-sheet field (SOP AP, PermenPAN-RB 35/2012): number, dates, who approved it and whether the NIP is valid, and the six boxes as lists.';
+COMMENT ON VIEW rpt_sop IS 'One row per SOP with every identity-sheet field (SOP AP, PermenPAN-RB 35/2012): number, dates, who approved it and whether the NIP is valid, and the six boxes as lists; number of flowchart steps and their total working time in minutes (steps_without_duration counts steps whose time was missing or unreadable and is left out of the total).';
+
+CREATE OR REPLACE VIEW rpt_sop_steps AS
+SELECT d.original_name, s.step_no, s.kegiatan,
+       array_to_string(s.performer_labels, ' / ') AS pelaksana,
+       array_to_string(s.performer_roles, ' / ')  AS performer_roles,
+       array_to_string(s.symbols, ' / ')          AS symbols,
+       s.kelengkapan, s.waktu_raw, s.duration_minutes, s.output, s.keterangan,
+       s.page_no, s.confidence, s.flags, s.document_id, s.seq
+FROM fct_sop_steps s
+JOIN stg_documents d USING (document_id)
+ORDER BY s.document_id, s.seq;
+COMMENT ON VIEW rpt_sop_steps IS 'One row per SOP flowchart step: what is done (kegiatan), by whom (swimlane label as printed and canonical role, with the flowchart symbol), what it needs, how long it takes (raw and working minutes) and what it produces.';
+
+CREATE OR REPLACE VIEW rpt_tables AS
+SELECT d.original_name, t.table_no, t.pages, t.method, t.extractor, t.n_rows, t.n_cols, t.header_rows, t.flags,
+       t.document_id
+FROM stg_tables t
+JOIN stg_documents d USING (document_id)
+ORDER BY t.document_id, t.table_no;
+COMMENT ON VIEW rpt_tables IS 'Which tables were found in each document, on which pages, how (ruled grid or text alignment), their size, and problems (cut at the page edge, empty grid, stitched across pages).';
