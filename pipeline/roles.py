@@ -12,7 +12,7 @@ Canonical roles (echelon order of Permendagri/PermenPAN-RB nomenclature):
 ``kepala_dinas`` (head of the OPD: Kepala Dinas/Badan/Kantor, Inspektur,
 Camat), ``sekretaris``, ``kepala_bidang`` (incl. Inspektur Pembantu),
 ``kasubag`` (Kepala Sub Bagian), ``kepala_seksi``, ``kepala_upt``, ``staf``
-(staff, pelaksana, petugas, front/back office, bendahara), ``tim`` (tim kerja,
+(staff, pelaksana, petugas, front/back office, bendahara, functional staff such as arsiparis), ``tim`` (tim kerja,
 tim teknis), ``pejabat_terkait``, ``pemohon`` (the applicant / public), and
 ``lainnya`` when nothing matches.
 """
@@ -32,7 +32,7 @@ ROLE_RULES: list[tuple[str, str]] = [
     ("tim", r"\btim\b"),
     ("pemohon", r"pemohon|permohonan|masyarakat|pengguna\s?layanan|wajib\s?pajak"),
     ("staf", r"\bstaf+\b|pelaksana|petugas|operator|front\s?office|back\s?office|bendahara|pengadministrasi|"
-             r"analis|pengelola|verifikator|\bfo\b|\bbo\b"),
+             r"analis|pengelola|verifikator|arsiparis|pranata|fungsional|\bfo\b|\bbo\b"),
 ]
 CANONICAL_ROLES = [r for r, _ in ROLE_RULES] + ["lainnya"]
 _COMPILED = [(role, re.compile(rx, re.I)) for role, rx in ROLE_RULES]

@@ -58,3 +58,23 @@ def process(settings):
     def run(path: Path):
         return process_file(path, sha256_file(path), path.name, settings)
     return run
+
+
+@pytest.fixture(scope="session")
+def processed(tmp_path_factory, ocr_cache):
+    """``processed(path)`` -> DocumentResult, computed once per file per test session."""
+    from pipeline.config import Settings
+    from pipeline.inbox import sha256_file
+    from pipeline.process import process_file
+
+    s = Settings(home=tmp_path_factory.mktemp("home"), settle_seconds=0)
+    s.ensure_dirs()
+    os.symlink(ocr_cache, s.cache / "ocr")
+    memo: dict[Path, object] = {}
+
+    def run(path: Path):
+        path = need(path)
+        if path not in memo:
+            memo[path] = process_file(path, sha256_file(path), path.name, s)
+        return memo[path]
+    return run

@@ -81,7 +81,19 @@ def test_inbox_to_duckdb_with_bad_files(harness, settings):
                         ("sop-pelaporan-kinerja-digital.pdf", "800/114/Diskominfo/2024", "2024-03-01", "valid")]
         docs = con.execute("select doc_type, page_count, text_layer_pages from rpt_documents").fetchall()
         assert docs == [("sop", 2, 2), ("sop", 2, 2)]
-        counts = con.execute("select (select count(*) from raw_words), (select count(*) from raw_fields)").fetchone()
+        # SOP steps and the SOP's total working time (15 min + 3 d + 1 d + 2 h + 30 min at 450 min a day)
+        total = con.execute("select step_count, total_duration_minutes, steps_without_duration from rpt_sop "
+                            "where original_name = 'sop-pelaporan-kinerja-digital.pdf'").fetchone()
+        assert total == (5, 15 + 3 * 450 + 450 + 120 + 30, 0)
+        steps = con.execute("select step_no, pelaksana, performer_roles, symbols, duration_minutes from rpt_sop_steps "
+                            "where original_name = 'sop-pelaporan-kinerja-digital.pdf' order by seq").fetchall()
+        assert steps[0] == (1, "Kepala Dinas", "kepala_dinas", "terminator", 15)
+        assert steps[3] == (4, "Sekretaris", "sekretaris", "decision", 120)
+        tables = con.execute("select table_no, pages, method, n_cols from rpt_tables "
+                             "where original_name = 'sop-pelaporan-kinerja-digital.pdf'").fetchall()
+        assert tables == [(1, [1], "ruled", 3), (2, [2], "ruled", 10)]
+        counts = con.execute("select (select count(*) from raw_words), (select count(*) from raw_fields), "
+                             "(select count(*) from raw_cells), (select count(*) from raw_sop_steps)").fetchone()
     finally:
         con.close()
 
@@ -95,6 +107,7 @@ def test_inbox_to_duckdb_with_bad_files(harness, settings):
     con = duckdb.connect(str(home / "kinerja.duckdb"), read_only=True)
     try:
         assert con.execute("select count(*) from raw_documents").fetchone()[0] == 2
-        assert con.execute("select (select count(*) from raw_words), (select count(*) from raw_fields)").fetchone() == counts
+        assert con.execute("select (select count(*) from raw_words), (select count(*) from raw_fields), "
+                           "(select count(*) from raw_cells), (select count(*) from raw_sop_steps)").fetchone() == counts
     finally:
         con.close()
