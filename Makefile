@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Both bootstrap by themselves.
-.PHONY: run test test-slow bootstrap samples bench clean-data
+.PHONY: run test test-slow bootstrap samples bench-tables clean-data
 
 KINERJA_HOME ?= data
 export KINERJA_HOME
@@ -23,6 +23,14 @@ test-slow: bootstrap
 # Regenerate samples/inbox and samples/truth from samples/content (deterministic).
 samples: bootstrap
 	.venv/bin/python -m samples.generate
+
+# Table benchmark against pdfplumber, Camelot and img2table on ICDAR 2013 (prints figures).
+# The peers live in their own venv (.venv-bench) so they cannot change the main environment.
+bench-tables: bootstrap
+	@test -x .venv-bench/bin/python || python3 -m venv .venv-bench
+	@test -f .venv-bench/.installed -a .venv-bench/.installed -nt pyproject.toml || \
+		(.venv-bench/bin/pip install -q -e '.[bench]' && touch .venv-bench/.installed)
+	OMP_THREAD_LIMIT=1 .venv-bench/bin/python scripts/bench_tables.py $(ARGS)
 
 clean-data:
 	rm -rf $(KINERJA_HOME)

@@ -185,7 +185,19 @@ def _make_cell(row: int, col: int, rs: int, cs: int, box: BBox, words: list[Word
                      text=cell_text(words), words=words, confidence=_mean_conf(words))
 
 
-def _ruled_table(hs: list[_Seg], vs: list[_Seg], words: list[Word], page: PageResult, tol: float) -> Table | None:
+@dataclass
+class _Area:
+    """A merged grid cell while the grid is being built: grid rows r0..r1, columns c0..c1."""
+
+    r0: int
+    r1: int
+    c0: int
+    c1: int
+    words: list[Word]
+
+
+def _grid(hs: list[_Seg], vs: list[_Seg], words: list[Word], tol: float
+          ) -> tuple[list[float], list[float], list[_Area]] | None:
     xs = _positions([v.pos for v in vs] + [min(h.a for h in hs), max(h.b for h in hs)], max(tol, 3.5))
     ys = _positions([h.pos for h in hs] + [min(v.a for v in vs), max(v.b for v in vs)], max(tol, 3.5))
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
@@ -198,30 +210,110 @@ def _ruled_table(hs: list[_Seg], vs: list[_Seg], words: list[Word], page: PageRe
                 uf.union(r * n_cols + c, r * n_cols + c + 1)
             if r + 1 < n_rows and not _covered(hs, ys[r + 1], xs[c], xs[c + 1], tol):
                 uf.union(r * n_cols + c, (r + 1) * n_cols + c)
-    members: dict[int, list[tuple[int, int]]] = {}
+    areas: dict[int, _Area] = {}
     for r in range(n_rows):
         for c in range(n_cols):
-            members.setdefault(uf.find(r * n_cols + c), []).append((r, c))
-    where: dict[tuple[int, int], int] = {}
-    for key, cells in members.items():
-        for rc in cells:
-            where[rc] = key
-    box = BBox(xs[0], ys[0], xs[-1], ys[-1])
-    bucket: dict[int, list[Word]] = {k: [] for k in members}
+            a = areas.setdefault(uf.find(r * n_cols + c), _Area(r, r, c, c, []))
+            a.r0, a.r1, a.c0, a.c1 = min(a.r0, r), max(a.r1, r), min(a.c0, c), max(a.c1, c)
+    where = {(r, c): k for k, a in areas.items() for r in range(a.r0, a.r1 + 1) for c in range(a.c0, a.c1 + 1)}
     for w in words:
         cx, cy = w.bbox.cx, w.bbox.cy
-        if not (box.x0 <= cx <= box.x1 and box.y0 <= cy <= box.y1):
+        if not (xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]):
             continue
         c = min(n_cols - 1, max(0, bisect.bisect_right(xs, cx) - 1))
         r = min(n_rows - 1, max(0, bisect.bisect_right(ys, cy) - 1))
-        bucket[where[(r, c)]].append(w)
-    cells = []
-    for key, rcs in members.items():
-        r0, r1 = min(r for r, _ in rcs), max(r for r, _ in rcs)
-        c0, c1 = min(c for _, c in rcs), max(c for _, c in rcs)
-        cells.append(_make_cell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, BBox(xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]),
-                                bucket[key], page.page_no))
-    return _finish(cells, n_rows, n_cols, box, "ruled", page)
+        key = where.get((r, c))
+        if key is not None:
+            areas[key].words.append(w)
+    return xs, ys, list(areas.values())
+
+
+def _phrases(words: list[Word]) -> list[BBox]:
+    """Boxes of word runs without a wide gap (a cell's separate entries)."""
+    return [seg.bbox for ln in build_lines(words, gap_factor=1.0) for seg in ln.segments]
+
+
+def _stacked_rows(ys: list[float], xs: list[float], areas: list[_Area]) -> list[_Seg]:
+    """Virtual row rules inside a grid row that holds stacked numbers: a cell
+    whose lines (two or more) are all numbers means several data rows were
+    printed between two rules (tables ruled only every few rows)."""
+    out = []
+    for a in areas:
+        if a.r0 != a.r1 or not a.words:
+            continue
+        lines = build_lines(a.words)
+        if len(lines) < 2 or not all(is_number(ln.text) for ln in lines):
+            continue
+        for prev, nxt in zip(lines, lines[1:]):
+            out.append(_Seg((prev.bbox.y1 + nxt.bbox.y0) / 2, xs[0], xs[-1]))
+    return out
+
+
+def _split_columns(xs: list[float], ys: list[float], areas: list[_Area]) -> list[_Seg]:
+    """Virtual column rules: (a) an internal border of a merged cell when the
+    cell's entries sit on both sides and none crosses it (a border the drawing
+    left out, not a spanning cell); (b) a gap inside one grid column that no
+    entry of any row crosses, with entries on both sides in two rows or more
+    (columns the table never ruled)."""
+    out: list[_Seg] = []
+    boxes = [(a, _phrases(a.words)) for a in areas]
+    for a, ph in boxes:
+        for j in range(a.c0 + 1, a.c1 + 1):
+            x = xs[j]
+            if any(b.x0 < x < b.x1 for b in ph):
+                continue
+            if any(b.x1 <= x for b in ph) and any(b.x0 >= x for b in ph):
+                out.append(_Seg(x, ys[a.r0], ys[a.r1 + 1]))
+    for k in range(len(xs) - 1):
+        lo, hi = xs[k], xs[k + 1]
+        rows = [ph for a, ph in boxes if a.c0 == a.c1 == k and ph]
+        if len(rows) < 2:
+            continue
+        res = 0.5
+        n = int((hi - lo) / res) + 1
+        cover = [0] * n
+        for ph in rows:
+            for b in ph:
+                for i in range(max(0, int((b.x0 - lo) / res)), min(n, int((b.x1 - lo) / res) + 1)):
+                    cover[i] += 1
+        i = 0
+        while i < n:
+            if cover[i]:
+                i += 1
+                continue
+            j = i
+            while j < n and not cover[j]:
+                j += 1
+            x = lo + (i + j) / 2 * res
+            if 0 < i and j < n and (j - i) * res >= 4.0:
+                both = sum(1 for ph in rows if any(b.x1 <= x for b in ph) and any(b.x0 >= x for b in ph))
+                if both >= 2:
+                    crossing = [a for a, ph in boxes if any(b.x0 < x < b.x1 for b in ph)]
+                    for r in range(len(ys) - 1):
+                        if not any(a.r0 <= r <= a.r1 for a in crossing):
+                            out.append(_Seg(x, ys[r], ys[r + 1]))
+            i = j
+    return out
+
+
+def _ruled_table(hs: list[_Seg], vs: list[_Seg], words: list[Word], page: PageResult, tol: float) -> Table | None:
+    """A table from grid segments; the grid is refined once by rows of stacked
+    numbers and once by unruled columns (see :func:`_stacked_rows`, :func:`_split_columns`)."""
+    g = _grid(hs, vs, words, tol)
+    if g is None:
+        return None
+    extra = _stacked_rows(g[1], g[0], g[2])
+    if extra:
+        hs = hs + extra
+        g = _grid(hs, vs, words, tol)
+    extra = _split_columns(*g)
+    if extra:
+        vs = vs + extra
+        g = _grid(hs, vs, words, tol)
+    xs, ys, areas = g
+    cells = [_make_cell(a.r0, a.c0, a.r1 - a.r0 + 1, a.c1 - a.c0 + 1, BBox(xs[a.c0], ys[a.r0], xs[a.c1 + 1], ys[a.r1 + 1]),
+                        a.words, page.page_no) for a in areas]
+    return _finish(cells, len(ys) - 1, len(xs) - 1, BBox(xs[0], ys[0], xs[-1], ys[-1]), "ruled", page)
 
 
 def _finish(cells: list[TableCell], n_rows: int, n_cols: int, box: BBox, method: str, page: PageResult) -> Table:
