@@ -47,13 +47,13 @@ SHAPE_DPI = 200
 
 def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Settings, ocr: TesseractOcr,
              notes: list[str] | None = None, text_layer_quality: float | None = None) -> PageResult:
-    """Preprocess (colour dropout, orientation by Tesseract OSD, deskew, photo
+    """Preprocess (colour dropout, orientation by Tesseract OSD checked when unsure, deskew, photo
     rectification) and OCR one page image (RGB or gray). ``dpi`` ``None`` means unknown (photo). Raises
     :class:`TransientError` when Tesseract dies."""
     notes = list(notes or [])
     try:
         pre = preprocess.preprocess(image, dpi, settings.ocr_dpi,
-                                    orient=lambda g, d: ocr.orientation(g, d).rotate)
+                                    orient=lambda g, d: ocr.checked_orientation(g, d).rotate)
         ink = preprocess.ink_ratio(pre.gray)
         h, w = pre.gray.shape[:2]
         s = POINTS_PER_INCH / pre.dpi

@@ -253,8 +253,9 @@ def _split_columns(xs: list[float], ys: list[float], areas: list[_Area]) -> list
     """Virtual column rules: (a) an internal border of a merged cell when the
     cell's entries sit on both sides and none crosses it (a border the drawing
     left out, not a spanning cell); (b) a gap inside one grid column that no
-    entry of any row crosses, with entries on both sides in two rows or more
-    (columns the table never ruled)."""
+    entry of any row crosses, at least 1.5 text heights wide, with entries on
+    both sides in at least half of the rows (and two or more): columns the
+    table never ruled, not the space inside ``100 000``."""
     out: list[_Seg] = []
     boxes = [(a, _phrases(a.words)) for a in areas]
     for a, ph in boxes:
@@ -264,6 +265,8 @@ def _split_columns(xs: list[float], ys: list[float], areas: list[_Area]) -> list
                 continue
             if any(b.x1 <= x for b in ph) and any(b.x0 >= x for b in ph):
                 out.append(_Seg(x, ys[a.r0], ys[a.r1 + 1]))
+    heights = [w.bbox.height for a in areas for w in a.words]
+    min_gap = max(4.0, 1.5 * statistics.median(heights)) if heights else 4.0
     for k in range(len(xs) - 1):
         lo, hi = xs[k], xs[k + 1]
         rows = [ph for a, ph in boxes if a.c0 == a.c1 == k and ph]
@@ -285,9 +288,9 @@ def _split_columns(xs: list[float], ys: list[float], areas: list[_Area]) -> list
             while j < n and not cover[j]:
                 j += 1
             x = lo + (i + j) / 2 * res
-            if 0 < i and j < n and (j - i) * res >= 4.0:
+            if 0 < i and j < n and (j - i) * res >= min_gap:
                 both = sum(1 for ph in rows if any(b.x1 <= x for b in ph) and any(b.x0 >= x for b in ph))
-                if both >= 2:
+                if both >= max(2, len(rows) / 2):
                     crossing = [a for a, ph in boxes if any(b.x0 < x < b.x1 for b in ph)]
                     for r in range(len(ys) - 1):
                         if not any(a.r0 <= r <= a.r1 for a in crossing):
@@ -474,7 +477,10 @@ def _inside(w: Word, boxes: list[tuple[float, float, float, float]]) -> bool:
 
 def _off_text(rulings: list[Ruling], words: list[Word]) -> list[Ruling]:
     """Drop scan rulings that run mostly through OCR word boxes: strokes of
-    large print (serifs, bars of capitals) that the line filter mistook for rules."""
+    large print (serifs, bars of capitals) that the line filter mistook for
+    rules, and stems of letters stacked line above line (``l``, ``d``, ``1``),
+    which is why a vertical ruling counts word boxes stretched by half a line
+    up and down."""
     out = []
     for r in rulings:
         length = r.length or 1.0
@@ -484,7 +490,8 @@ def _off_text(rulings: list[Ruling], words: list[Word]) -> list[Ruling]:
             if r.horizontal and b.y0 + 1 < r.pos < b.y1 - 1:
                 inside += max(0.0, min(b.x1, r.x1) - max(b.x0, r.x0))
             elif not r.horizontal and b.x0 + 1 < r.pos < b.x1 - 1:
-                inside += max(0.0, min(b.y1, r.y1) - max(b.y0, r.y0))
+                pad = b.height / 2
+                inside += max(0.0, min(b.y1 + pad, r.y1) - max(b.y0 - pad, r.y0))
         if inside < 0.5 * length:
             out.append(r)
     return out
