@@ -44,6 +44,9 @@ VECTOR_TOL, SCAN_TOL = 2.5, 5.0
 VECTOR_GAP, SCAN_GAP = 2.0, 12.0
 #: Share of a cell side that must be ruled for the two cells to stay separate.
 BOUNDARY_COVER = 0.6
+#: On a scan, a grid without any word narrower than this share of the page is
+#: texture (a photo, a stamp, a hatched logo), not an empty form.
+MIN_EMPTY_SCAN_GRID = 0.25
 #: A table this close (points) to the page edge is flagged as cut by the edge.
 EDGE_MARGIN = 6.0
 
@@ -510,7 +513,8 @@ def extract_tables(page: PageResult, text_tables: bool = True) -> list[Table]:
     ``page.shapes`` (all in PDF points). Ruled tables first; with
     ``text_tables`` the words outside them are searched for borderless
     tables. Returns ``[]`` for a page without tables; never raises on odd
-    geometry (an empty grid gives a table flagged ``empty_grid``)."""
+    geometry (an empty grid gives a table flagged ``empty_grid``; on a scan
+    only when it is wide enough to be a form, see :data:`MIN_EMPTY_SCAN_GRID`)."""
     scan = page.text_source == "ocr"
     tol, gap = (SCAN_TOL, SCAN_GAP) if scan else (VECTOR_TOL, VECTOR_GAP)
     rulings = page.rulings
@@ -524,7 +528,8 @@ def extract_tables(page: PageResult, text_tables: bool = True) -> list[Table]:
         ph, pv = _prune(gh, gv, tol)
         if len(ph) >= 2 and len(pv) >= 2:
             t = _ruled_table(ph, pv, page.words, page, tol)
-            if t is not None:
+            if t is not None and not (scan and "empty_grid" in t.flags
+                                      and t.bbox[2] - t.bbox[0] < MIN_EMPTY_SCAN_GRID * page.width_pt):
                 tables.append(t)
                 continue
         loose_h.extend(h for h in gh if h.b - h.a >= 30)
@@ -592,7 +597,7 @@ def _append(head: Table, tail: Table) -> None:
     head.pages.append(tail.pages[0])
     if "continued" not in head.flags:
         head.flags.append("continued")
-    if drop:
+    if drop and "repeated_header_dropped" not in head.flags:
         head.flags.append("repeated_header_dropped")
 
 

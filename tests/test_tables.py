@@ -100,6 +100,21 @@ def test_scanned_pk_target_table(processed):
     assert x1 > x0 > 0 and y1 > y0 > 0
 
 
+@pytest.mark.corpus
+def test_sideways_scanned_iku_table(processed):
+    """Page 2 of the Distan IKU is scanned turned 90 degrees: turned upright, then read."""
+    doc = processed(CORPUS / "pk" / "jabar-iku-distan-2016.pdf")
+    assert doc.pages[1].rotation in (90, 270)
+    t = next(t for t in doc.tables if t.pages == [2] and t.method == "ruled")
+    assert _row_texts(t, 0) == ["NO", "SASARAN STRATEGIS", "INDIKATOR KINERJA UTAMA", "PENJELASAN / FORMULASI",
+                                "SUMBER DATA"]
+    row = _row_texts(t, 1)
+    assert row[0] == "1."
+    assert row[1].startswith("Meningkatnya") and row[1].endswith("Hortikultura.")
+    assert row[2].startswith("Jumlah Produksi Tanaman Pangan")
+    assert "Badan Pusat Statistik" in row[4]
+
+
 # ------------------------------------------------------------------ bad input
 def _page(words=(), rulings=(), w=595.0, h=842.0, source="text_layer"):
     return PageResult(page_no=1, width_pt=w, height_pt=h, text_source=source, words=list(words),
@@ -177,3 +192,16 @@ def test_grid_detection_survives_broken_faint_skewed_lines():
     page = _page(rulings=rulings, w=1600 * 72 / 300, h=1200 * 72 / 300, source="ocr")
     t, = extract_tables(page)
     assert (t.n_rows, t.n_cols) == (3, 4)
+
+
+def test_page_that_is_only_a_photo_gives_no_table(settings):
+    """A photograph (smooth shapes and texture, no print) is not a table."""
+    from pipeline.pages import ocr_page
+    from pipeline.process import make_ocr
+
+    rng = np.random.default_rng(7)
+    img = cv2.GaussianBlur(rng.integers(0, 255, (900, 1200, 3), dtype=np.uint8), (0, 0), 25)
+    img = cv2.normalize(img, None, 0, 255, cv2.NORM_MINMAX)
+    cv2.circle(img, (600, 450), 200, (30, 90, 160), -1)
+    page = ocr_page(img, 150, 1, settings, make_ocr(settings))
+    assert page.tables == []
