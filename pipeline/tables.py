@@ -275,30 +275,13 @@ def _split_columns(xs: list[float], ys: list[float], areas: list[_Area]) -> list
         rows = [ph for a, ph in boxes if a.c0 == a.c1 == k and ph]
         if len(rows) < 2:
             continue
-        res = 0.5
-        n = int((hi - lo) / res) + 1
-        cover = [0] * n
-        for ph in rows:
-            for b in ph:
-                for i in range(max(0, int((b.x0 - lo) / res)), min(n, int((b.x1 - lo) / res) + 1)):
-                    cover[i] += 1
-        i = 0
-        while i < n:
-            if cover[i]:
-                i += 1
-                continue
-            j = i
-            while j < n and not cover[j]:
-                j += 1
-            x = lo + (i + j) / 2 * res
-            if 0 < i and j < n and (j - i) * res >= min_gap:
-                both = sum(1 for ph in rows if any(b.x1 <= x for b in ph) and any(b.x0 >= x for b in ph))
-                if both >= max(2, len(rows) / 2):
-                    crossing = [a for a, ph in boxes if any(b.x0 < x < b.x1 for b in ph)]
-                    for r in range(len(ys) - 1):
-                        if not any(a.r0 <= r <= a.r1 for a in crossing):
-                            out.append(_Seg(x, ys[r], ys[r + 1]))
-            i = j
+        for x in _free_runs([(b.x0, b.x1) for ph in rows for b in ph], lo, hi, 0, min_gap):
+            both = sum(1 for ph in rows if any(b.x1 <= x for b in ph) and any(b.x0 >= x for b in ph))
+            if both >= max(2, len(rows) / 2):
+                crossing = [a for a, ph in boxes if any(b.x0 < x < b.x1 for b in ph)]
+                for r in range(len(ys) - 1):
+                    if not any(a.r0 <= r <= a.r1 for a in crossing):
+                        out.append(_Seg(x, ys[r], ys[r + 1]))
     return out
 
 
@@ -367,31 +350,36 @@ def mark_header(table: Table) -> None:
 
 
 # ---------------------------------------------------------------- text tables
+def _free_runs(spans: list[tuple[float, float]], lo: float, hi: float, limit: int, min_width: float,
+               res: float = 0.5) -> list[float]:
+    """Centres of the x ranges inside (``lo``, ``hi``) covered by at most
+    ``limit`` of ``spans`` and at least ``min_width`` points wide; ranges
+    touching ``lo`` or ``hi`` are margins, not gaps."""
+    n = int((hi - lo) / res) + 2
+    cover = [0] * n
+    for a, b in spans:
+        for k in range(max(0, int((a - lo) / res)), min(n, int((b - lo) / res) + 1)):
+            cover[k] += 1
+    out, k = [], 0
+    while k < n:
+        if cover[k] > limit:
+            k += 1
+            continue
+        j = k
+        while j < n and cover[j] <= limit:
+            j += 1
+        if k > 0 and j < n - 1 and (j - k) * res >= min_width:
+            out.append(lo + (k + j) / 2 * res)
+        k = j
+    return out
+
+
 def _column_bounds(lines: list[Line]) -> list[float]:
     """Column boundaries (x, points) from the gaps that (almost) no multi-segment line crosses."""
     multi = [ln for ln in lines if len(ln.segments) >= 2]
-    x0 = min(ln.bbox.x0 for ln in lines)
-    x1 = max(ln.bbox.x1 for ln in lines)
-    res = 0.5
-    n = int((x1 - x0) / res) + 2
-    cover = [0] * n
-    for ln in multi:
-        for s in ln.segments:
-            for k in range(int((s.bbox.x0 - x0) / res), int((s.bbox.x1 - x0) / res) + 1):
-                cover[k] += 1
-    limit = len(multi) // 7
-    bounds, k = [], 0
-    while k < n:
-        if cover[k] <= limit:
-            j = k
-            while j < n and cover[j] <= limit:
-                j += 1
-            if k > 0 and j < n - 1 and (j - k) * res >= 2.0:
-                bounds.append(x0 + (k + j) / 2 * res)
-            k = j
-        else:
-            k += 1
-    return bounds
+    spans = [(s.bbox.x0, s.bbox.x1) for ln in multi for s in ln.segments]
+    return _free_runs(spans, min(ln.bbox.x0 for ln in lines), max(ln.bbox.x1 for ln in lines),
+                      len(multi) // 7, 2.0)
 
 
 def _blocks(lines: list[Line], rule_ys: list[float]) -> list[list[Line]]:
