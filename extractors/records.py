@@ -8,6 +8,7 @@ unless a docstring says pixels. A raster page at ``dpi`` converts with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 POINTS_PER_INCH = 72.0
 
@@ -84,6 +85,13 @@ class Word:
     line: int = -1
 
 
+def mean_confidence(words: "Iterable[Word]") -> float | None:
+    """Mean OCR confidence (percent) of the words that carry one; ``None`` when
+    none does (text-layer words, or no words)."""
+    confs = [w.confidence for w in words if w.confidence is not None]
+    return sum(confs) / len(confs) if confs else None
+
+
 @dataclass(frozen=True)
 class TextLayer:
     """Words of a PDF page's text layer plus the facts needed to judge it.
@@ -122,8 +130,7 @@ class OcrResult:
 
     @property
     def mean_confidence(self) -> float | None:
-        confs = [w.confidence for w in self.words if w.confidence is not None]
-        return sum(confs) / len(confs) if confs else None
+        return mean_confidence(self.words)
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,10 @@ a cell's words are replaced when the second pass is more confident. Word bboxes 
 """
 from __future__ import annotations
 
-import statistics
-
 import numpy as np
 
 from extractors.ocr import TesseractOcr
-from extractors.records import POINTS_PER_INCH, BBox, Word
+from extractors.records import POINTS_PER_INCH, BBox, Word, mean_confidence
 
 from .models import Table
 from .tables import cell_text
@@ -31,8 +29,7 @@ STACK_GAP_PT = 8.0
 
 
 def _mean(words) -> float:
-    confs = [w.confidence for w in words if w.confidence is not None]
-    return statistics.fmean(confs) if confs else 0.0
+    return mean_confidence(words) or 0.0
 
 
 def reocr_weak_cells(tables: list[Table], gray: np.ndarray, dpi: int, ocr: TesseractOcr,

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from extractors.records import POINTS_PER_INCH, BBox, Ruling, Shape, Word
+from extractors.records import POINTS_PER_INCH, BBox, Ruling, Shape, Word, mean_confidence
 
 DocType = Literal["sop", "perjanjian_kinerja", "rencana_aksi", "laporan_triwulan", "monev", "lkjip", "unknown"]
 TextSource = Literal["text_layer", "ocr", "none"]
@@ -31,9 +31,9 @@ class Provenance(BaseModel):
         if not words:
             return Provenance(page_no=page_no, extractor=extractor)
         box = BBox.enclosing([w.bbox for w in words])
-        confs = [w.confidence for w in words if w.confidence is not None]
+        conf = mean_confidence(words)
         return Provenance(page_no=page_no, bbox=(round(box.x0, 2), round(box.y0, 2), round(box.x1, 2), round(box.y1, 2)),
-                          extractor=extractor, confidence=round(sum(confs) / len(confs), 1) if confs else None)
+                          extractor=extractor, confidence=round(conf, 1) if conf is not None else None)
 
 
 class FieldValue(BaseModel):
@@ -149,11 +149,6 @@ class TableCell(BaseModel):
         """The cell's bbox in pixels of a raster of the page at ``dpi``."""
         k = dpi / POINTS_PER_INCH
         return tuple(int(round(v * k)) for v in self.bbox)  # type: ignore[return-value]
-
-    @property
-    def provenance(self) -> "Provenance":
-        return Provenance(page_no=self.page_no, bbox=tuple(round(v, 2) for v in self.bbox),
-                          extractor="table", confidence=self.confidence)
 
 
 class Table(BaseModel):

@@ -87,7 +87,7 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
         if page.tables:
             n = reocr_weak_cells(page.tables, pre.gray, pre.dpi, ocr, settings.cell_reocr_confidence)
             if n:
-                page.notes.append(f"{n} table cell(s) OCR-ed again one by one")
+                page.notes.append(f"{n} table cell(s) read better in a second OCR pass")
     except OcrFailedError as e:
         raise TransientError(f"OCR of page {page_no} did not finish.", detail=str(e)) from e
     return page

@@ -52,11 +52,10 @@ def _int(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _body_start(t: Table) -> int | None:
-    """Index of the first step row: the first row numbered ``1`` (or, when
-    OCR lost that number, the row just above a row numbered ``2``) that holds
-    some text which is not a column number."""
-    rows = t.rows(body_only=False)
+def _body_start(rows: list[list[TableCell | None]]) -> int | None:
+    """Index of the first step row of the grid ``rows``: the first row
+    numbered ``1`` (or, when OCR lost that number, the row just above a row
+    numbered ``2``) that holds some text which is not a column number."""
 
     def number(r: int) -> int | None:
         first = rows[r][0] if 0 <= r < len(rows) else None
@@ -71,11 +70,10 @@ def _body_start(t: Table) -> int | None:
     return None
 
 
-def _columns(t: Table, body: int) -> dict[int, tuple[str, str]]:
+def _columns(rows: list[list[TableCell | None]], body: int) -> dict[int, tuple[str, str]]:
     """Column index -> (kind, label as printed); kind ``role`` for swimlanes."""
-    rows = t.rows(body_only=False)
     out: dict[int, tuple[str, str]] = {}
-    for c in range(t.n_cols):
+    for c in range(len(rows[0]) if rows else 0):
         parts, seen = [], set()
         for r in range(body):
             cell = rows[r][c]
@@ -102,15 +100,16 @@ def _columns(t: Table, body: int) -> dict[int, tuple[str, str]]:
     return out
 
 
-def flowchart_layout(t: Table) -> tuple[int, dict[int, tuple[str, str]]] | None:
-    """(first step row, column map) when ``t`` has the SOP flowchart header
-    (kegiatan plus swimlanes or waktu), else ``None``."""
-    body = _body_start(t)
+def flowchart_layout(t: Table) -> tuple[int, dict[int, tuple[str, str]], list[list[TableCell | None]]] | None:
+    """(first step row, column map, grid rows with spans repeated) when ``t``
+    has the SOP flowchart header (kegiatan plus swimlanes or waktu), else ``None``."""
+    rows = t.rows(body_only=False)
+    body = _body_start(rows)
     if not body:
         return None
-    cols = _columns(t, body)
+    cols = _columns(rows, body)
     kinds = {k for k, _ in cols.values()}
-    return (body, cols) if "kegiatan" in kinds and kinds & {"role", "waktu"} else None
+    return (body, cols, rows) if "kegiatan" in kinds and kinds & {"role", "waktu"} else None
 
 
 def _mark(text: str) -> str | None:
@@ -156,10 +155,9 @@ def parse_sop_steps(tables: list[Table], shapes: dict[int, list[Shape]] | None =
         layout = flowchart_layout(t)
         if layout is None:
             continue
-        body, cols = layout
+        body, cols, rows = layout
         kinds = {k: c for c, (k, _) in sorted(cols.items(), reverse=True)}  # leftmost column of a kind
         roles = {c: label for c, (k, label) in cols.items() if k == "role"}
-        rows = t.rows(body_only=False)
         for r in range(body, t.n_rows):
             row = rows[r]
 

@@ -33,7 +33,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from extractors.records import BBox, Ruling, Shape, Word
+from extractors.records import BBox, Ruling, Shape, Word, mean_confidence
 
 from .layout import Line, build_lines
 from .models import PageResult, Table, TableCell
@@ -176,16 +176,12 @@ def cell_text(words: list[Word]) -> str:
     return "\n".join(" ".join(w.text for w in ln.words) for ln in build_lines(words))
 
 
-def _mean_conf(words: list[Word]) -> float | None:
-    confs = [w.confidence for w in words if w.confidence is not None]
-    return round(statistics.fmean(confs), 1) if confs else None
-
-
 def _make_cell(row: int, col: int, rs: int, cs: int, box: BBox, words: list[Word], page_no: int) -> TableCell:
     words = _clean_words(words)
+    conf = mean_confidence(words)
     return TableCell(row=row, col=col, row_span=rs, col_span=cs, page_no=page_no,
                      bbox=(round(box.x0, 2), round(box.y0, 2), round(box.x1, 2), round(box.y1, 2)),
-                     text=cell_text(words), words=words, confidence=_mean_conf(words))
+                     text=cell_text(words), words=words, confidence=round(conf, 1) if conf is not None else None)
 
 
 @dataclass

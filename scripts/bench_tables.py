@@ -119,6 +119,15 @@ def load_ground_truth(folder: Path) -> list[Doc]:
 
 
 # ------------------------------------------------------------------ relations
+def _first(occ: dict[tuple[int, int], int], me: int, positions) -> int | None:
+    """The first cell other than ``me`` met along ``positions`` (grid row, column)."""
+    for pos in positions:
+        j = occ.get(pos)
+        if j is not None and j != me:
+            return j
+    return None
+
+
 def relations(cells: list[GtCell]) -> Counter:
     """Adjacency relations of one table's cells (blank cells skipped)."""
     occ: dict[tuple[int, int], int] = {}
@@ -137,19 +146,10 @@ def relations(cells: list[GtCell]) -> Counter:
         a = _norm(c.text)
         if not a:
             continue
-        right, below = set(), set()
-        for r in range(c.r0, c.r1 + 1):
-            for k in range(c.c1 + 1, max_c + 1):
-                j = occ.get((r, k))
-                if j is not None and j != i:
-                    right.add(j)
-                    break
-        for k in range(c.c0, c.c1 + 1):
-            for r in range(c.r1 + 1, max_r + 1):
-                j = occ.get((r, k))
-                if j is not None and j != i:
-                    below.add(j)
-                    break
+        right = {j for r in range(c.r0, c.r1 + 1)
+                 if (j := _first(occ, i, ((r, k) for k in range(c.c1 + 1, max_c + 1)))) is not None}
+        below = {j for k in range(c.c0, c.c1 + 1)
+                 if (j := _first(occ, i, ((r, k) for r in range(c.r1 + 1, max_r + 1)))) is not None}
         for j in right:
             out[(a, _norm(cells[j].text), "h")] += 1
         for j in below:
@@ -226,11 +226,6 @@ def ours_scan(images: dict[int, np.ndarray], settings, ocr) -> list[PredTable]:
 
 
 # ------------------------------------------------------------------ peers
-def _grid_cells(rows: list[list[str | None]], bbox) -> list[tuple[GtCell, tuple]]:
-    """Cells of a peer's text grid, each given its table's bbox (peers without cell boxes)."""
-    return [(GtCell(r, r, c, c, v), bbox) for r, row in enumerate(rows) for c, v in enumerate(row) if v]
-
-
 def pdfplumber_tables(pdf: Path, pages: list[int]) -> list[PredTable]:
     import pdfplumber
     out = []

@@ -27,6 +27,15 @@ def _sql_files(sub: str) -> list[tuple[str, str]]:
     return sorted((p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".sql"))
 
 
+def _append_arrow(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    """Append an Arrow table whose columns are in ``table``'s column order."""
+    con.register("rows_in", rows)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM rows_in")
+    finally:
+        con.unregister("rows_in")
+
+
 def _box(prov) -> tuple:
     return prov.bbox if prov.bbox else (None, None, None, None)
 
@@ -129,9 +138,7 @@ class Warehouse:
             "word_count": [len(p.words) for p in doc.pages],
             "notes": [json.dumps(p.notes) for p in doc.pages],
         })
-        con.register("pages_in", pages)
-        con.execute("INSERT INTO raw_pages SELECT * FROM pages_in")
-        con.unregister("pages_in")
+        _append_arrow(con, "raw_pages", pages)
         cols: dict[str, list] = {k: [] for k in ("document_id", "page_no", "word_no", "text", "x0", "y0", "x1", "y1",
                                                   "confidence", "block_no", "par_no", "line_no", "source")}
         for p in doc.pages:
@@ -143,9 +150,7 @@ class Warehouse:
                     cols[k].append(v)
         if cols["text"]:
             words = pa.table({k: pa.array(v, pa.float64()) if k == "confidence" else v for k, v in cols.items()})
-            con.register("words_in", words)
-            con.execute("INSERT INTO raw_words SELECT * FROM words_in")
-            con.unregister("words_in")
+            _append_arrow(con, "raw_words", words)
 
     @staticmethod
     def _insert_tables(con: duckdb.DuckDBPyConnection, doc_id: int, doc: DocumentResult) -> None:
@@ -169,9 +174,7 @@ class Warehouse:
             "confidence": pa.array([c.confidence for _, c in cells], pa.float64()),
             "is_header": [c.header for _, c in cells],
         })
-        con.register("cells_in", arrow)
-        con.execute("INSERT INTO raw_cells SELECT * FROM cells_in")
-        con.unregister("cells_in")
+        _append_arrow(con, "raw_cells", arrow)
 
     @staticmethod
     def _insert_sop_steps(con: duckdb.DuckDBPyConnection, doc_id: int, doc: DocumentResult) -> None:
