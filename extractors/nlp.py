@@ -115,3 +115,12 @@ def indonesian_lexicon() -> frozenset[str]:
         table = json.load(fh)
     words = {k.lower() for k in table} | {v.lower() for v in table.values()}
     return frozenset(w for w in words if w.isalpha())
+
+
+def content_tokens(text: str, keep: frozenset[str] = frozenset()) -> list[str]:
+    """Lower-case tokens of ``text`` from spaCy's Indonesian tokenizer, without
+    punctuation, spaces and Indonesian stop words (spaCy's ``id`` list) except
+    the words in ``keep``; ``%`` is kept (it carries meaning in indicator names)."""
+    doc = get_nlp().make_doc(text)
+    return [t.lower_ for t in doc
+            if t.text == "%" or t.lower_ in keep or not (t.is_punct or t.is_space or t.is_stop)]

@@ -13,6 +13,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from pipeline.catalogue import build_catalogue, map_report_lines
 from pipeline.config import Settings
 from pipeline.errors import InputFileError, KinerjaError, TransientError
 from pipeline.inbox import InboxFile, archive_copy, quarantine, remove_processed, scan_inbox, sha256_file
@@ -84,6 +85,19 @@ def load_document(doc: DocumentResult, archived: str, received_at: datetime, run
     return Warehouse(db).load_document(doc, archived, received_at, run_id)
 
 
+@task(name="map-indicators", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def map_indicators(db: Path, run_id: str) -> tuple[int, int]:
+    """Rebuild the indicator catalogue from PKs, Rencana Aksi and the indicator
+    file, then map every report line to it. Returns ``(catalogue entries,
+    report lines matched)``."""
+    wh = Warehouse(db)
+    entries = build_catalogue(wh.catalogue_sources())
+    wh.save_catalogue(entries, run_id)
+    matches = map_report_lines(entries, wh.report_lines())
+    wh.save_matches(run_id, matches)
+    return len(entries), sum(1 for *_x, m in matches if m.mapped)
+
+
 def _quarantine(wh: Warehouse, item: InboxFile, err: KinerjaError, sha: str | None, archived: str | None,
                 settings: Settings, run_id: str) -> FileOutcome:
     dest = quarantine(item, err, settings.quarantine)
@@ -103,6 +117,7 @@ def process_inbox(home: str, inbox: str | None = None) -> RunSummary:
     settings.ensure_dirs()
     wh = Warehouse(settings.database)
     wh.migrate()
+    wh.set_bands(settings.bands())
     run_id = f"{datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     log = get_run_logger()
     summary = RunSummary(run_id)
@@ -155,6 +170,9 @@ def process_inbox(home: str, inbox: str | None = None) -> RunSummary:
         summary.outcomes.append(FileOutcome(item.name, "processed", doc.classification.doc_type
                                             + (f" (needs review: {'; '.join(doc.warnings)})" if doc.warnings else ""),
                                             doc.classification.doc_type, len(doc.pages), doc_id))
+    if summary.count("processed"):
+        entries, mapped = map_indicators(settings.database, run_id)
+        log.info("indicator catalogue: %d entries; %d report rows mapped", entries, mapped)
     summary.seconds = round(time.perf_counter() - t0, 2)
     wh.record_run(run_id, datetime.now(), str(settings.inbox),
                   {s: summary.count(s) for s in ("processed", "skipped", "quarantined", "waiting")},

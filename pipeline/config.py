@@ -10,6 +10,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from .errors import ConfigurationError
+
+
+#: Permendagri 86/2017 capaian bands: >= 91 Sangat Tinggi, 76-90 Tinggi, 66-75 Sedang, 51-65 Rendah, <= 50 Sangat Rendah.
+DEFAULT_BANDS = "91:Sangat Tinggi,76:Tinggi,66:Sedang,51:Rendah,0:Sangat Rendah"
+
 
 class Settings(BaseModel):
     """Paths and knobs of one run.
@@ -25,6 +31,11 @@ class Settings(BaseModel):
     length of one working day used to turn SOP times in days into minutes
     (450 = 7.5 h, Perpres 21/2023's 37.5 h week over 5 days; ``KINERJA_WORKING_DAY_MINUTES``). ``workers``: pages/documents
     processed in parallel (Tesseract runs as a subprocess, so threads use both cores).
+    ``capaian_bands``: capaian category bands as ``lower_bound:name`` pairs,
+    half-open upwards (``KINERJA_CAPAIAN_BANDS``, e.g.
+    ``91:Sangat Tinggi,76:Tinggi,66:Sedang,51:Rendah,0:Sangat Rendah``); the
+    default is the Permendagri 86/2017 scale, and values below the lowest
+    bound take the lowest band.
     """
 
     home: Path = Field(default_factory=lambda: Path(os.environ.get("KINERJA_HOME", "data")))
@@ -36,6 +47,7 @@ class Settings(BaseModel):
     low_confidence: float = 60.0
     cell_reocr_confidence: float = 75.0
     working_day_minutes: int = Field(default_factory=lambda: int(os.environ.get("KINERJA_WORKING_DAY_MINUTES", "450")))
+    capaian_bands: str = Field(default_factory=lambda: os.environ.get("KINERJA_CAPAIAN_BANDS", DEFAULT_BANDS))
     workers: int = Field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
 
     @property
@@ -69,6 +81,16 @@ class Settings(BaseModel):
     @property
     def prefect_home(self) -> Path:
         return self.home / "prefect"
+
+    def bands(self) -> list[tuple[float, str]]:
+        """``capaian_bands`` parsed, ascending; the lowest band opens downwards.
+        Raises :class:`ConfigurationError` for a malformed value."""
+        try:
+            pairs = sorted((float(a), b.strip()) for a, b in (p.split(":", 1) for p in self.capaian_bands.split(",")))
+        except ValueError:
+            raise ConfigurationError(f"KINERJA_CAPAIAN_BANDS is not a list of 'lower_bound:name' pairs: "
+                                     f"'{self.capaian_bands}'") from None
+        return [(-1e308, pairs[0][1])] + pairs[1:]
 
     def ensure_dirs(self) -> None:
         """Create the data home's folders (idempotent)."""

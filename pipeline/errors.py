@@ -98,3 +98,12 @@ class DependencyMissingError(KinerjaError):
     code = "dependency_missing"
     exit_code = 69  # EX_UNAVAILABLE
     advice = "Run `make run` once (it installs Tesseract and the Indonesian language data), then try again."
+
+
+class IndicatorFileError(KinerjaError):
+    """The secretariat's indicator file cannot be read (wrong columns, bad values)."""
+
+    code = "indicator_file_error"
+    exit_code = 2
+    advice = ("Fix the indicator file (see the README section 'Indicator file' for its columns) "
+              "and import it again.")

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from extractors.records import POINTS_PER_INCH, BBox, Ruling, Shape, Word, mean_confidence
 
+from .values import ParsedValue
+
 DocType = Literal["sop", "perjanjian_kinerja", "rencana_aksi", "laporan_triwulan", "monev", "lkjip", "unknown"]
 TextSource = Literal["text_layer", "ocr", "none"]
 
@@ -239,6 +241,93 @@ class SopStep(BaseModel):
     flags: list[str] = Field(default_factory=list)
 
 
+MeasureName = Literal["target", "realisasi", "capaian", "anggaran", "realisasi_anggaran"]
+LineLevel = Literal["opd", "urusan", "program", "kegiatan", "sub_kegiatan", "sasaran", "budget"]
+PerformanceForm = Literal["perjanjian_kinerja", "rencana_aksi", "laporan_triwulan", "renja_evaluasi", "monev"]
+
+
+class Measure(BaseModel):
+    """One value of a performance line: ``measure`` (``target``, ``realisasi``
+    (kinerja, K), ``capaian`` (as printed, percent), ``anggaran`` (budget,
+    Rupiah), ``realisasi_anggaran`` (Rp spent)), for ``quarter`` 1..4 or the
+    whole year (``None``), with the parsed value and the cell's provenance."""
+
+    measure: MeasureName
+    quarter: int | None = None
+    value: ParsedValue
+    provenance: Provenance = Field(default_factory=Provenance)
+
+
+class PerformanceLine(BaseModel):
+    """One logical row of a performance table (grid rows joined where a cell's
+    text ran on): an indicator with its measures, or a budget line.
+
+    ``level``: ``sasaran`` (indicator of a sasaran strategis, PK / Rencana
+    Aksi / simple report), ``program`` / ``kegiatan`` / ``sub_kegiatan`` /
+    ``urusan`` / ``opd`` (rows of the Permendagri 86/2017 Renja form, or
+    activity-level indicators), ``budget`` (programme budget table of a PK).
+    ``level_rule`` says which rule decided the level. ``parent_line`` points
+    to the line this one belongs to (a kegiatan's programme).
+    ``flags``: ``no_indicator``, ``unparsed_value``, ``ambiguous_number``.
+    """
+
+    line_no: int
+    table_no: int
+    row: int
+    level: LineLevel
+    level_rule: str | None = None
+    parent_line: int | None = None
+    sasaran: str | None = None
+    program: str | None = None
+    indicator: str | None = None
+    satuan: str | None = None
+    penanggung_jawab: str | None = None
+    keterangan: str | None = None
+    measures: list[Measure] = Field(default_factory=list)
+    provenance: Provenance = Field(default_factory=Provenance)
+    flags: list[str] = Field(default_factory=list)
+
+    def get(self, measure: str, quarter: int | None = None) -> "Measure | None":
+        return next((m for m in self.measures if m.measure == measure and m.quarter == quarter), None)
+
+
+class Party(BaseModel):
+    """A signatory of a Perjanjian Kinerja: ``pihak`` ``pertama`` (promises the
+    targets; also printed *PIHAK KESATU*) or ``kedua`` (the superior), with
+    name, jabatan, pangkat and NIP (checked)."""
+
+    pihak: Literal["pertama", "kedua"]
+    nama: FieldValue | None = None
+    jabatan: FieldValue | None = None
+    pangkat: FieldValue | None = None
+    nip: FieldValue | None = None
+    nip_check: NipCheck | None = None
+
+
+class PerformanceDoc(BaseModel):
+    """What a PK, Rencana Aksi, quarterly report or Monev says, ready for the
+    catalogue and the facts. ``opd`` (agency) and ``unit`` (bidang / seksi /
+    subbagian), ``year`` and ``quarter`` (1..4; ``None`` for a yearly document
+    or a form covering TW I..IV) each carry their source in ``sources``
+    (``document``, ``file_name``); ``reported_quarters`` lists the quarters
+    with at least one realisation. ``flags`` (for review): ``unit_not_found``,
+    ``year_not_found``, ``quarter_not_found``, ``quarter_out_of_range``,
+    ``no_lines``."""
+
+    form: PerformanceForm
+    opd: str | None = None
+    unit: str | None = None
+    year: int | None = None
+    quarter: int | None = None
+    reported_quarters: list[int] = Field(default_factory=list)
+    sources: dict[str, str] = Field(default_factory=dict)
+    place: str | None = None
+    signed_date: str | None = None
+    parties: list[Party] = Field(default_factory=list)
+    lines: list[PerformanceLine] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)
+
+
 class Classification(BaseModel):
     """Document type with its score (0..1), the runner-up scores, and the evidence
     (matched phrases and structure cues) that decided it."""
@@ -261,6 +350,7 @@ class DocumentResult(BaseModel):
     sop_header: SopHeader | None = None
     tables: list[Table] = Field(default_factory=list)
     sop_steps: list[SopStep] = Field(default_factory=list)
+    performance: PerformanceDoc | None = None
     year: int | None = None
     periods: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

@@ -16,6 +16,7 @@ from .filetypes import sniff
 from .layout import build_lines, page_text
 from .models import DocumentResult, SopHeader
 from .pages import image_pages, pdf_pages
+from .performance import parse_performance
 from .sop_header import parse_sop_header
 from .sop_steps import parse_sop_steps
 from .tables import stitch
@@ -42,10 +43,11 @@ def process_file(path: Path, sha256: str, original_name: str, settings: Settings
     ocr = ocr or make_ocr(settings)
     file_type = sniff(path)
     pages_iter = pdf_pages(path, settings, ocr) if file_type == "pdf" else image_pages(path, settings, ocr)
-    pages, texts, headers, tables = [], [], [], []
+    pages, texts, headers, tables, page_lines = [], [], [], [], []
     for page in pages_iter:
         tables.extend(page.tables)
         lines = build_lines(page.words)
+        page_lines.append((page.page_no, page.extractor, lines))
         texts.append(page_text(lines))
         header = parse_sop_header(lines, page.page_no, page.extractor, settings.low_confidence)
         if header:
@@ -68,6 +70,9 @@ def process_file(path: Path, sha256: str, original_name: str, settings: Settings
         steps = parse_sop_steps(tables, {p.page_no: p.shapes for p in pages}, settings.working_day_minutes)
         if not steps:
             warnings.append("no SOP flowchart table found")
+    performance = parse_performance(classification.doc_type, tables, page_lines, texts, original_name)
+    if performance is not None and performance.flags:
+        warnings.append("performance data needs review: " + ", ".join(performance.flags))
     ents = entities("\n".join(texts))
     periods = sorted({re.sub(r"\s+", " ", e.text.upper()) for e in ents if e.label == "PERIOD" and not e.text.lower().startswith(("tahun", "ta"))})
     years = [int(m) for e in ents if e.label in ("PERIOD", "DATE") for m in re.findall(r"(?:19|20)\d\d", e.text)]
@@ -76,4 +81,5 @@ def process_file(path: Path, sha256: str, original_name: str, settings: Settings
         sha256=sha256, original_name=original_name, file_type=file_type, size_bytes=path.stat().st_size,
         pages=pages, classification=classification,
         sop_header=header if classification.doc_type == "sop" else None, tables=tables, sop_steps=steps,
+        performance=performance,
         year=year, periods=periods, warnings=warnings, seconds=round(time.perf_counter() - t0, 3))

@@ -15,6 +15,9 @@ import duckdb
 import pyarrow as pa
 
 from pipeline import PIPELINE_VERSION
+from pipeline.catalogue import CatalogueEntry, CatalogueSource
+from pipeline.indicator_rules import aggregation, polarity
+from pipeline.mapping import Match, unit_key
 from pipeline.models import DocumentResult, FieldValue
 
 SCHEMA_VERSION_TABLE = "schema_migrations"
@@ -115,6 +118,8 @@ class Warehouse:
                 if doc.sop_header is not None:
                     self._insert_sop(con, doc_id, doc)
                 self._insert_sop_steps(con, doc_id, doc)
+                if doc.performance is not None:
+                    self._insert_performance(con, doc_id, doc)
                 con.commit()
                 return int(doc_id)
             except BaseException:
@@ -206,6 +211,128 @@ class Warehouse:
             con.execute("INSERT INTO raw_nip_checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [doc_id, "disahkan_nip", n.raw, n.digits, n.status, json.dumps(n.reasons), n.birth_date,
                          n.appointment, n.gender])
+
+    @staticmethod
+    def _insert_performance(con: duckdb.DuckDBPyConnection, doc_id: int, doc: DocumentResult) -> None:
+        p = doc.performance
+        assert p is not None
+        con.execute("INSERT INTO raw_performance_docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [doc_id, p.form, p.opd, p.unit, unit_key(p.opd, p.unit), p.year, p.quarter, p.reported_quarters,
+                     json.dumps(p.sources), p.place, p.signed_date, p.flags])
+        for party in p.parties:
+            prov = party.nama.provenance if party.nama else None
+            con.execute("INSERT INTO raw_parties VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                doc_id, party.pihak, *(f.value if f else None for f in (party.nama, party.jabatan, party.pangkat, party.nip)),
+                party.nip_check.status if party.nip_check else None,
+                json.dumps(party.nip_check.reasons) if party.nip_check else None,
+                prov.page_no if prov else None, *(_box(prov) if prov else (None,) * 4), prov.confidence if prov else None])
+        rows = []
+        for ln in p.lines:
+            pol = agg = (None, None)
+            if ln.indicator:
+                target = next((m for m in ln.measures if m.measure == "target"), None)
+                pol = polarity(ln.indicator)
+                agg = aggregation(ln.indicator, ln.satuan, target.value.kind if target else None)
+            rows.append([doc_id, ln.line_no, ln.table_no, ln.row, ln.level, ln.level_rule, ln.parent_line, ln.sasaran,
+                         ln.program, ln.indicator, ln.satuan, ln.penanggung_jawab, ln.keterangan, *pol, *agg,
+                         ln.provenance.page_no, *_box(ln.provenance), ln.provenance.confidence, ln.flags])
+        if rows:
+            con.executemany(f"INSERT INTO raw_perf_lines VALUES ({', '.join(['?'] * 24)})", rows)
+        ms = [[doc_id, ln.line_no, m.measure, m.quarter, m.value.raw, m.value.kind, m.value.value, m.value.low,
+               m.value.high, m.value.predicate, m.value.unit, m.value.flag, m.provenance.page_no, *_box(m.provenance),
+               m.provenance.confidence, m.provenance.extractor] for ln in p.lines for m in ln.measures]
+        if ms:
+            con.executemany(f"INSERT INTO raw_measures VALUES ({', '.join(['?'] * 19)})", ms)
+
+    # -- indicator catalogue and mapping ----------------------------------------------
+    def catalogue_sources(self) -> list[CatalogueSource]:
+        """PK and Rencana Aksi indicator lines, and the rows of the newest indicator file import."""
+        with self.connect(read_only=True) as con:
+            lines = con.execute("""
+                SELECT l.document_id || ':' || l.line_no, d.form, d.year, d.opd, d.unit, l.sasaran, l.indicator, l.satuan,
+                       list({'q': m.quarter, 'v': m.value, 'raw': m.raw_text, 'kind': m.kind})
+                         FILTER (WHERE m.measure = 'target')
+                FROM raw_perf_lines l JOIN raw_performance_docs d USING (document_id)
+                LEFT JOIN raw_measures m ON m.document_id = l.document_id AND m.line_no = l.line_no
+                WHERE d.form IN ('perjanjian_kinerja', 'rencana_aksi') AND l.level = 'sasaran' AND l.indicator IS NOT NULL
+                GROUP BY ALL ORDER BY 1""").fetchall()
+            imp = con.execute("SELECT rows FROM raw_indicator_imports ORDER BY import_id DESC LIMIT 1").fetchone()
+        out = [CatalogueSource.model_validate(r) for r in json.loads(imp[0])] if imp else []
+        for ref, form, year, opd, unit, sasaran, indicator, satuan, targets in lines:
+            annual = next((t for t in targets or [] if t["q"] is None), None)
+            quarters = {t["q"]: t for t in targets or [] if t["q"] is not None}
+            out.append(CatalogueSource(
+                source=form, ref=ref, year=year, opd=opd, unit=unit, sasaran=sasaran, indicator=indicator,
+                satuan=satuan, target_year=annual["v"] if annual else None,
+                target_year_raw=annual["raw"] if annual else None, target_kind=annual["kind"] if annual else None,
+                targets_q={q: t["v"] for q, t in quarters.items()},
+                targets_q_raw={q: t["raw"] for q, t in quarters.items()}))
+        return out
+
+    def save_catalogue(self, entries: list[CatalogueEntry], build_id: str) -> None:
+        """Store one catalogue build (earlier builds are kept; views read the newest)."""
+        rows = [[build_id, e.indicator_id, e.year, e.opd, e.unit, e.unit_key, e.sasaran, e.indicator, e.indicator_key,
+                 e.satuan, e.target_year, e.target_year_raw, e.target_kind,
+                 *(e.targets_q.get(q) for q in range(1, 5)), *(e.targets_q_raw.get(q) for q in range(1, 5)),
+                 e.polarity, e.polarity_rule, e.formula, e.aggregation, e.aggregation_rule, e.sources, e.members]
+                for e in entries]
+        if not rows:    # sources only grow, so an empty build follows only an empty one
+            return
+        with self.connect() as con:
+            con.begin()
+            con.executemany(f"INSERT INTO raw_catalogue VALUES (?, now(), {', '.join(['?'] * 27)})", rows)
+            con.commit()
+
+    def report_lines(self) -> list[tuple[int, int, str, str | None, int | None, str]]:
+        """``(document_id, line_no, indicator, satuan, year, unit_key)`` of every
+        indicator line of a quarterly report, Renja evaluation or Monev."""
+        with self.connect(read_only=True) as con:
+            return con.execute("""
+                SELECT l.document_id, l.line_no, l.indicator, l.satuan, d.year, d.unit_key
+                FROM raw_perf_lines l JOIN raw_performance_docs d USING (document_id)
+                WHERE d.form IN ('laporan_triwulan', 'renja_evaluasi', 'monev') AND l.indicator IS NOT NULL
+                ORDER BY 1, 2""").fetchall()
+
+    def save_matches(self, run_id: str, matches: list[tuple[int, int, Match]]) -> None:
+        """Store one mapping run (earlier runs are kept; views read the newest per line)."""
+        if not matches:
+            return
+        with self.connect() as con:
+            con.begin()
+            con.executemany("INSERT INTO raw_indicator_matches VALUES (?, now(), ?, ?, ?, ?, ?, ?, ?)", [
+                [run_id, d, n, m.status, m.indicator_id, m.score, m.method, json.dumps(m.candidates)]
+                for d, n, m in matches])
+            con.commit()
+
+    def import_indicator_file(self, source_file: str, sha256: str, rows: list[CatalogueSource]) -> int:
+        """Record an import of the secretariat's indicator file; returns its import id."""
+        with self.connect() as con:
+            return int(con.execute(
+                "INSERT INTO raw_indicator_imports (imported_at, source_file, sha256, row_count, rows) "
+                "VALUES (now(), ?, ?, ?, ?) RETURNING import_id",
+                [source_file, sha256, len(rows), json.dumps([r.model_dump() for r in rows])]).fetchone()[0])
+
+    def next_import_id(self) -> int:
+        with self.connect(read_only=True) as con:
+            return int(con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM raw_indicator_imports").fetchone()[0])
+
+    def record_correction(self, *, document_id: int, line_no: int, action: str, quarter: int | None = None,
+                          new_value: float | None = None, indicator_id: str | None = None, note: str | None = None,
+                          actor: str | None = None) -> int:
+        """Record a reviewer's decision (``verify``, ``correct`` a value, ``map`` a row to an indicator)."""
+        with self.connect() as con:
+            return int(con.execute(
+                "INSERT INTO raw_corrections (recorded_at, actor, document_id, line_no, quarter, action, new_value, "
+                "indicator_id, note) VALUES (now(), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING correction_id",
+                [actor, document_id, line_no, quarter, action, new_value, indicator_id, note]).fetchone()[0])
+
+    def set_bands(self, bands: list[tuple[float, str]]) -> None:
+        """Replace the capaian category bands (configuration, not data)."""
+        with self.connect() as con:
+            con.begin()
+            con.execute("DELETE FROM raw_capaian_bands")
+            con.executemany("INSERT INTO raw_capaian_bands VALUES (?, ?)", [list(b) for b in bands])
+            con.commit()
 
     def record_error(self, *, sha256: str | None, original_name: str, code: str, message: str, detail: str | None,
                      quarantine_path: str | None, archived_path: str | None, run_id: str) -> None:

@@ -47,3 +47,38 @@ FROM raw_sop_steps;
 CREATE OR REPLACE VIEW stg_sop_performers AS
 SELECT document_id, seq, role_label, role, symbol, x0, y0, x1, y1
 FROM raw_sop_performers;
+
+CREATE OR REPLACE VIEW stg_performance_docs AS
+SELECT document_id, form, opd, unit, unit_key, year, quarter, reported_quarters, sources, place, signed_date, flags
+FROM raw_performance_docs;
+
+CREATE OR REPLACE VIEW stg_parties AS
+SELECT document_id, pihak, nama, jabatan, pangkat, nip, nip_status, nip_reasons, page_no, x0, y0, x1, y1, confidence
+FROM raw_parties;
+
+CREATE OR REPLACE VIEW stg_perf_lines AS
+SELECT document_id, line_no, table_no, row_no, level, level_rule, parent_line, sasaran, program, indicator, satuan,
+       penanggung_jawab, keterangan, polarity, polarity_rule, aggregation, aggregation_rule,
+       page_no, x0, y0, x1, y1, confidence, flags
+FROM raw_perf_lines;
+
+CREATE OR REPLACE VIEW stg_measures AS
+SELECT document_id, line_no, measure, quarter, raw_text, kind, value, low, high, predicate, unit, flag,
+       page_no, x0, y0, x1, y1, confidence, extractor
+FROM raw_measures;
+
+-- The newest catalogue build.
+CREATE OR REPLACE VIEW stg_catalogue AS
+SELECT * EXCLUDE (build_id, built_at), built_at
+FROM raw_catalogue
+WHERE build_id = (SELECT build_id FROM raw_catalogue ORDER BY built_at DESC, build_id DESC LIMIT 1);
+
+-- The newest automatic mapping of each report line.
+CREATE OR REPLACE VIEW stg_indicator_matches AS
+SELECT document_id, line_no, status, indicator_id, score, method, candidates, matched_at
+FROM raw_indicator_matches
+QUALIFY row_number() OVER (PARTITION BY document_id, line_no ORDER BY matched_at DESC, run_id DESC) = 1;
+
+CREATE OR REPLACE VIEW stg_corrections AS
+SELECT correction_id, recorded_at, actor, document_id, line_no, quarter, action, new_value, indicator_id, note
+FROM raw_corrections;

@@ -75,3 +75,49 @@ FROM stg_tables t
 JOIN stg_documents d USING (document_id)
 ORDER BY t.document_id, t.table_no;
 COMMENT ON VIEW rpt_tables IS 'Which tables were found in each document, on which pages, how (ruled grid or text alignment), their size, and problems (cut at the page edge, empty grid, stitched across pages).';
+
+CREATE OR REPLACE VIEW rpt_indicators AS
+SELECT year, opd, unit, sasaran, indicator, satuan, target_year_raw AS target_tahunan, target_year,
+       target_q1_raw AS target_tw1, target_q2_raw AS target_tw2, target_q3_raw AS target_tw3, target_q4_raw AS target_tw4,
+       polarity, polarity_rule, formula, aggregation, aggregation_rule, sources, len(members) AS source_rows, indicator_id
+FROM dim_indicators
+ORDER BY year, opd, unit, sasaran, indicator;
+COMMENT ON VIEW rpt_indicators IS 'The indicator catalogue: per year and unit, each performance indicator with its sasaran, satuan, annual and quarterly targets (as printed), polarity, capaian formula and aggregation, and the rule or file that set them; built from PKs, Rencana Aksi and the indicator file.';
+
+CREATE OR REPLACE VIEW rpt_realisasi_triwulan AS
+SELECT f.year, f.quarter, f.opd, f.unit, f.level, f.program, coalesce(f.indicator, f.indicator_printed) AS indicator,
+       f.indicator_printed, f.satuan, f.target_raw AS target_printed, f.target, f.target_source,
+       f.realisasi_raw, f.realisasi, f.realisasi_anggaran, f.capaian_printed,
+       round(f.capaian, 2) AS capaian, round(f.capaian_clamped, 2) AS capaian_clamped, f.band, f.capaian_mismatch,
+       f.polarity, f.formula, f.aggregation, f.match_status, f.match_score, f.match_method, f.status,
+       f.penanggung_jawab, d.original_name AS source_document, f.page_no, f.x0, f.y0, f.x1, f.y1, f.confidence,
+       f.document_id, f.line_no, f.indicator_id
+FROM fct_realisations f
+JOIN stg_documents d USING (document_id)
+ORDER BY f.year, f.opd, f.unit, f.document_id, f.line_no, f.quarter;
+COMMENT ON VIEW rpt_realisasi_triwulan IS 'Per unit, indicator and quarter: the realisation read from the report (raw and parsed, Rp spent), the target used and where it came from, capaian (raw and clamped to 0..200) by the indicator''s polarity and formula, its band, whether it differs from the capaian printed on the report, the indicator mapping, and the status (extracted / needs_review / verified / superseded) with the source document, page and bbox.';
+
+CREATE OR REPLACE VIEW rpt_review AS
+SELECT d.original_name, 'document' AS item, NULL::INTEGER AS line_no, NULL::INTEGER AS quarter,
+       unnest(p.flags) AS problem, NULL AS detail, p.document_id
+FROM stg_performance_docs p JOIN stg_documents d USING (document_id)
+WHERE len(coalesce(p.flags, [])) > 0
+UNION ALL
+SELECT d.original_name, 'report', NULL, q.quarter, 'superseded',
+       'a newer report of the same unit and quarter: ' || n.original_name, q.document_id
+FROM fct_report_quarters q JOIN stg_documents d USING (document_id)
+JOIN stg_documents n ON n.document_id = q.current_document_id
+WHERE q.superseded
+UNION ALL
+SELECT d.original_name, 'row', f.line_no, f.quarter,
+       CASE WHEN f.match_status = 'no_catalogue' THEN 'no PK, Rencana Aksi or indicator file for this unit and year'
+            WHEN f.match_status <> 'matched' THEN 'indicator ' || f.match_status
+            WHEN f.value_flag IS NOT NULL THEN 'value ' || f.value_flag
+            WHEN f.quarter_problem THEN 'quarter out of range'
+            WHEN f.capaian_mismatch THEN 'printed capaian differs from computed'
+            ELSE 'low OCR confidence' END,
+       coalesce(f.indicator_printed, f.program) || ' = ' || coalesce(f.realisasi_raw, ''), f.document_id
+FROM fct_realisations f JOIN stg_documents d USING (document_id)
+WHERE f.status = 'needs_review' AND len(coalesce(f.document_flags, [])) = 0
+ORDER BY 1, 3, 4;
+COMMENT ON VIEW rpt_review IS 'Everything a person must look at: documents without unit, year or quarter (or a quarter out of range), reports superseded by a newer version, rows not mapped to an indicator (with why), values that could not be parsed, and capaian that differs from the printed one. Nothing here has been dropped from the warehouse.';

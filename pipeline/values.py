@@ -1,0 +1,158 @@
+"""Values printed in performance tables: numbers in either convention, percent,
+Rupiah, ranges (``7-8``), predicates (``WTP``, ``BB``) and "no value".
+
+Rules (../shared/DOMAIN.md, "Numbers"): ``.`` groups thousands and ``,`` marks
+decimals (``8.866.374.688``, ``23,16%``), but the same agency may write
+``452,750,000.00``. The convention is decided per column from all its cells
+(:func:`decide_convention`); a lone ``1.250`` is never guessed: when neither the
+column nor the document decides, the cell is flagged ``ambiguous_number`` and
+gets no value. ``-``, ``NA``, ``N/A`` and an empty cell are "no value"
+(``kind == "none"``), which is different from ``0``.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Literal
+
+from pydantic import BaseModel
+
+Convention = Literal["id", "en"]
+ValueKind = Literal["number", "percent", "rupiah", "range", "predicate", "none", "text"]
+
+#: Opinion and SAKIP/grade predicates (BPK opinions, SAKIP categories, IKM grades).
+PREDICATES = {"WTP", "WDP", "TW", "TMP", "AA", "A", "BB", "B", "CC", "C", "D", "E",
+              "BAIK", "SANGAT BAIK", "CUKUP", "KURANG", "MEMADAI", "TERPENUHI"}
+NO_VALUE = {"", "-", "--", "–", "—", "NA", "N/A", "N.A", "N.A.", "TIDAK ADA", "NIHIL", "TDK ADA"}
+
+_NUM = r"\d[\d.,]*\d|\d"
+_NUMBER_RE = re.compile(rf"^(?P<sign>[-+]?)\s*(?P<num>{_NUM})$")
+_RANGE_RE = re.compile(rf"^(?P<a>{_NUM})\s*(?:-|–|s\.?d\.?|s/d|sampai)\s*(?P<b>{_NUM})$", re.I)
+_RP_RE = re.compile(r"^rp\.?\s*", re.I)
+_PCT_RE = re.compile(r"\s*(%|persen|prosen)\s*$", re.I)
+
+
+class ParsedValue(BaseModel):
+    """One parsed cell value. ``value`` is the number (percent points for a
+    percent, Rupiah for money); for a range ``low``/``high`` hold the bounds and
+    ``value`` the upper one; ``predicate`` holds a grade such as ``WTP``;
+    ``unit`` keeps trailing words (``35 orang`` -> ``orang``). ``flag``:
+    ``ambiguous_number`` (convention undecided), ``unparsed``."""
+
+    raw: str
+    kind: ValueKind
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    predicate: str | None = None
+    unit: str | None = None
+    flag: str | None = None
+
+    @property
+    def is_missing(self) -> bool:
+        return self.kind == "none"
+
+
+def _votes(token: str) -> Convention | None:
+    """Which convention one number token proves, if any."""
+    t = token.strip()
+    if "." in t and "," in t:
+        return "id" if t.rfind(",") > t.rfind(".") else "en"
+    if "," in t:
+        parts = t.split(",")
+        if len(parts) > 2:
+            return "en"                               # 452,750,000
+        return "id" if len(parts[1]) != 3 else None   # 13,19 -> id; 1,250 undecided
+    if "." in t:
+        parts = t.split(".")
+        if len(parts) > 2:
+            return "id"                               # 8.866.374.688
+        return "en" if len(parts[1]) != 3 else None   # 3.5 -> en; 1.250 undecided
+    return None
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(_NUM, text or "")
+
+
+def decide_convention(cells: Iterable[str]) -> Convention | None:
+    """The number convention proven by the cells of one column (or a whole
+    document): majority of the tokens that prove one; ``None`` when no token
+    does (e.g. only integers and lone ``1.250``)."""
+    votes = {"id": 0, "en": 0}
+    for text in cells:
+        for tok in _tokens(text):
+            v = _votes(tok)
+            if v:
+                votes[v] += 1
+    if not votes["id"] and not votes["en"]:
+        return None
+    return "id" if votes["id"] >= votes["en"] else "en"
+
+
+def to_number(token: str, convention: Convention | None) -> float | None:
+    """A number token read in ``convention``; ``None`` when the token is
+    ambiguous without a convention (``1.250``, ``1,250``). A token that proves
+    its own convention (``195.000.000,00`` in a column written ``452,750,000.00``)
+    is read in its own."""
+    t = token.strip()
+    conv = _votes(t) or convention     # a token that proves its own convention keeps it
+    if "." not in t and "," not in t:
+        return float(t)
+    if conv is None:
+        return None
+    if conv == "id":
+        t = t.replace(".", "").replace(",", ".")
+    else:
+        t = t.replace(",", "")
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def parse_value(raw: str | None, convention: Convention | None = None) -> ParsedValue:
+    """Parse one cell's text. Never raises: what cannot be read is
+    ``kind="text"`` with ``flag="unparsed"`` (the raw text is kept)."""
+    text = re.sub(r"\s+", " ", (raw or "").strip())
+    up = text.upper().rstrip(".")
+    if up in NO_VALUE or text.strip(" -–—") == "":
+        return ParsedValue(raw=raw or "", kind="none")
+    if up in PREDICATES:
+        return ParsedValue(raw=raw or "", kind="predicate", predicate=up)
+    kind: ValueKind = "number"
+    body = text
+    if _RP_RE.match(body):
+        kind, body = "rupiah", _RP_RE.sub("", body)
+        body = re.sub(r"[.,]-$", "", body)
+    if _PCT_RE.search(body):
+        kind, body = "percent", _PCT_RE.sub("", body)
+    body = body.strip()
+    m = _RANGE_RE.match(body)
+    if m:
+        a, b = to_number(m["a"], convention), to_number(m["b"], convention)
+        if a is None or b is None:
+            return ParsedValue(raw=raw or "", kind="range", flag="ambiguous_number")
+        lo, hi = min(a, b), max(a, b)
+        return ParsedValue(raw=raw or "", kind="range", value=hi, low=lo, high=hi)
+    m = _NUMBER_RE.match(body)
+    unit = None
+    if not m:
+        lead = re.match(rf"^(?P<sign>[-+]?)\s*(?P<num>{_NUM})\s*(?P<unit>%|[A-Za-z/(][\w/().\s-]*)$", body)
+        if not lead:
+            return ParsedValue(raw=raw or "", kind="text", flag="unparsed")
+        m, unit = lead, lead["unit"].strip()
+        if unit == "%":
+            kind, unit = "percent", None
+    number = to_number(m["num"], convention)
+    if number is None:
+        return ParsedValue(raw=raw or "", kind=kind, unit=unit, flag="ambiguous_number")
+    if m["sign"] == "-":
+        number = -number
+    return ParsedValue(raw=raw or "", kind=kind, value=number, unit=unit)
+
+
+def parse_column(cells: list[str], fallback: Convention | None = None) -> list[ParsedValue]:
+    """Parse the cells of one column with the convention decided from all of
+    them (``fallback``, e.g. the document's convention, when they prove none)."""
+    conv = decide_convention(cells) or fallback
+    return [parse_value(c, conv) for c in cells]
