@@ -75,6 +75,43 @@ def _print_summary(summary, home_dir: Path) -> None:
 
 
 @app.command()
+def indicators(file: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                           help="The indicator file (CSV or XLSX; columns in the README)."),
+               home: Optional[Path] = HomeOpt) -> None:
+    """Import the secretariat's indicator file, rebuild the catalogue and map the report rows again."""
+    import uuid
+    from datetime import datetime
+
+    from filelock import FileLock, Timeout
+
+    from flows.process_inbox import refresh_indicators
+    from pipeline.catalogue import read_indicator_file
+    from pipeline.config import Settings
+    from pipeline.errors import KinerjaError
+    from pipeline.inbox import sha256_file
+    from warehouse.store import Warehouse
+
+    settings = Settings(home=_home(home))
+    settings.ensure_dirs()
+    wh = Warehouse(settings.database)
+    try:
+        with FileLock(str(settings.home / ".writer.lock"), timeout=60):
+            wh.migrate()
+            wh.set_bands(settings.bands())
+            rows = read_indicator_file(file, wh.next_import_id())
+            import_id = wh.import_indicator_file(file.name, sha256_file(file), rows)
+            entries, mapped = refresh_indicators(settings.database, f"{datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}")
+    except Timeout:
+        console.print(f"[red]Another kinerja run is writing to {settings.home}. Try again when it has finished.[/red]")
+        raise typer.Exit(75)
+    except KinerjaError as e:
+        console.print(f"[red]{e.user_text()}[/red]")
+        raise typer.Exit(e.exit_code)
+    console.print(f"Imported {len(rows)} indicators (import #{import_id}). Catalogue: {entries} indicators; "
+                  f"{mapped} report rows mapped. See rpt_indicators, rpt_realisasi_triwulan and rpt_review.")
+
+
+@app.command()
 def sql(query: str, home: Optional[Path] = HomeOpt) -> None:
     """Run a read-only SQL query on the warehouse and print the result."""
     import duckdb

@@ -85,8 +85,7 @@ def load_document(doc: DocumentResult, archived: str, received_at: datetime, run
     return Warehouse(db).load_document(doc, archived, received_at, run_id)
 
 
-@task(name="map-indicators", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def map_indicators(db: Path, run_id: str) -> tuple[int, int]:
+def refresh_indicators(db: Path, run_id: str) -> tuple[int, int]:
     """Rebuild the indicator catalogue from PKs, Rencana Aksi and the indicator
     file, then map every report line to it. Returns ``(catalogue entries,
     report lines matched)``."""
@@ -96,6 +95,12 @@ def map_indicators(db: Path, run_id: str) -> tuple[int, int]:
     matches = map_report_lines(entries, wh.report_lines())
     wh.save_matches(run_id, matches)
     return len(entries), sum(1 for *_x, m in matches if m.mapped)
+
+
+@task(name="map-indicators", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def map_indicators(db: Path, run_id: str) -> tuple[int, int]:
+    """:func:`refresh_indicators` as a task (retried: the file may be briefly locked)."""
+    return refresh_indicators(db, run_id)
 
 
 def _quarantine(wh: Warehouse, item: InboxFile, err: KinerjaError, sha: str | None, archived: str | None,

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 
 from .errors import IndicatorFileError
 from .indicator_rules import aggregation, formula_for, polarity
-from .mapping import CatalogueItem, Match, match_indicator, normalise, unit_key
+from .mapping import CatalogueItem, Match, match_indicator, normalise, one_row_per_indicator, unit_key
 from .values import decide_convention, parse_value
 
 SOURCE_ORDER = {"file": 0, "perjanjian_kinerja": 1, "rencana_aksi": 2}
@@ -136,7 +136,8 @@ def map_report_lines(entries: list[CatalogueEntry], lines: list[tuple[int, int, 
     """Match report lines ``(document_id, line_no, indicator, satuan, year,
     unit_key)`` to the catalogue; one :class:`Match` per line."""
     items = [CatalogueItem(e.indicator_id, e.year, e.unit_key, e.indicator, e.satuan) for e in entries]
-    return [(d, n, match_indicator(text, satuan, year, ukey, items)) for d, n, text, satuan, year, ukey in lines]
+    return one_row_per_indicator(
+        [(d, n, match_indicator(text, satuan, year, ukey, items)) for d, n, text, satuan, year, ukey in lines])
 
 
 # ------------------------------------------------------------------ indicator file

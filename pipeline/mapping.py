@@ -5,8 +5,9 @@ lower case, stop words and punctuation dropped, abbreviations and spelling
 variants unified (``Jml`` -> ``jumlah``, ``%``/``prosentase``/``presentase``
 -> ``persentase``, ``Kab`` -> ``kabupaten`` ...). Candidates are the
 catalogue entries of the same year and unit (agency or bidang, compared
-fuzzily); the score is rapidfuzz's ``token_set_ratio`` blended with
-``token_sort_ratio`` (0..100), plus :data:`SATUAN_BONUS` when the satuan
+fuzzily); the score is rapidfuzz's ``token_sort_ratio`` blended with a
+smaller share of ``token_set_ratio`` (0..100; the set ratio alone gives 100
+whenever one name's words are a subset of the other's), plus :data:`SATUAN_BONUS` when the satuan
 agrees and minus the same when both are printed and differ.
 
 Outcome ``status``:
@@ -18,7 +19,10 @@ Outcome ``status``:
 - ``unmatched``: nothing scores :data:`REVIEW_SCORE`;
 - ``no_catalogue``: the catalogue holds nothing for that year and unit.
 
-Only ``matched`` rows count as mapped; the others keep their best candidate
+An indicator is reported once per report: when several rows of one document
+match the same indicator, only a single best row keeps it and the others
+become ``ambiguous`` (:func:`one_row_per_indicator`). Only ``matched`` rows
+count as mapped; the others keep their best candidate
 for the reviewer and are flagged ``needs_review`` downstream - never dropped,
 never forced.
 """
@@ -121,7 +125,7 @@ def score(a: str, b: str) -> float:
     """Similarity (0..100) of two normalised indicator texts."""
     if not a or not b:
         return 0.0
-    return 0.5 * fuzz.token_set_ratio(a, b) + 0.5 * fuzz.token_sort_ratio(a, b)
+    return 0.3 * fuzz.token_set_ratio(a, b) + 0.7 * fuzz.token_sort_ratio(a, b)
 
 
 def match_indicator(indicator: str, satuan: str | None, year: int | None, unit: str,
@@ -151,3 +155,24 @@ def match_indicator(indicator: str, satuan: str | None, year: int | None, unit: 
             and method != "exact":
         return Match("ambiguous", best.indicator_id, round(best_score, 1), method, cands)
     return Match("matched", best.indicator_id, round(best_score, 1), method, cands)
+
+
+def one_row_per_indicator(matches: list[tuple[int, int, Match]]) -> list[tuple[int, int, Match]]:
+    """Within each document, keep ``matched`` only on the single best-scoring
+    row of each indicator; other rows matching it (and all rows when the best
+    score is tied) become ``ambiguous``."""
+    best: dict[tuple[int, str], list[tuple[float, int]]] = {}
+    for d, n, m in matches:
+        if m.mapped:
+            best.setdefault((d, m.indicator_id), []).append((m.score or 0.0, n))
+    keep = set()
+    for (d, _ind), rows in best.items():
+        rows.sort(reverse=True)
+        if len(rows) == 1 or rows[0][0] > rows[1][0]:
+            keep.add((d, rows[0][1]))
+    out = []
+    for d, n, m in matches:
+        if m.mapped and (d, n) not in keep:
+            m = Match("ambiguous", m.indicator_id, m.score, m.method, m.candidates)
+        out.append((d, n, m))
+    return out

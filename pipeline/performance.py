@@ -83,7 +83,8 @@ def parse_performance(doc_type: DocType, tables: list[Table], page_lines: list[t
     form = FORMS.get(doc_type)
     if form is None:
         return None
-    doc_conv = decide_convention(c.text for t in tables for c in t.cells if not c.header)
+    # the document's own number convention: its table cells, else all its text (a PK page's "Rp 7.054.881.550")
+    doc_conv = decide_convention(c.text for t in tables for c in t.cells if not c.header) or decide_convention(texts)
     lines: list[PerformanceLine] = []
     is_renja = False
     for t in tables:

@@ -1,0 +1,169 @@
+"""Performance documents on real inputs (../shared/corpus). Expected values were
+read by eye from the PDFs (pdfplumber text for the born-digital reports, the
+page images for the scanned PKs)."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.corpus
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _line(doc, indicator_start: str, level: str | None = None):
+    hits = [ln for ln in doc.performance.lines if (ln.indicator or "").startswith(indicator_start)
+            and (level is None or ln.level == level)]
+    assert hits, f"no line starting {indicator_start!r}"
+    return hits[0]
+
+
+def _k_rp(line, q):
+    k, rp = line.get("realisasi", q), line.get("realisasi_anggaran", q)
+    return (k.value.raw if k else None, rp.value.value if rp else None)
+
+
+def test_renja_damkar(corpus, processed):
+    doc = processed(corpus / "quarterly" / "tangsel-triwulan-2023-damkar.pdf")
+    p = doc.performance
+    assert (p.form, p.year, p.opd, p.unit, p.reported_quarters) == (
+        "renja_evaluasi", 2023, "DINAS PEMADAM KEBAKARAN DAN PENYELAMATAN", "DAMKAR", [1, 2])
+    ln = _line(doc, "Persentase Cakupan Dokumen Perencanaan")
+    assert ln.level == "kegiatan" and ln.program.startswith("Perencanaan, Penganggaran, dan Evaluasi Kinerja")
+    assert _k_rp(ln, 1) == ("13,19%", 210781800.0) and _k_rp(ln, 2) == ("17,97%", 149033000.0)
+    assert ln.get("realisasi", 1).value.value == 13.19 and ln.penanggung_jawab == "DAMKAR"
+    ln = _line(doc, "Jumlah Dokumen Perencanaan Perangkat")
+    assert ln.level == "sub_kegiatan" and _k_rp(ln, 1) == ("3", 116475000.0) and _k_rp(ln, 2) == ("4", 58403000.0)
+    ln = _line(doc, "Jumlah Dokumen RKA-SKPD")
+    k, rp = ln.get("realisasi", 1), ln.get("realisasi_anggaran", 1)
+    assert k.value.value == 0.0 and rp.value.kind == "none" and rp.value.value is None   # '-' is no value, not 0
+    prog = _line(doc, "Nilai LKE PMPRB")
+    assert prog.level == "program" and _k_rp(prog, 1)[1] == 8526244688.0
+    assert _line(doc, "Cakupan laporan Administrasi Keuangan").level == "kegiatan"
+    assert _line(doc, "Jumlah Orang yang Menerima Gaji").level == "sub_kegiatan"
+
+
+def test_renja_dinsos(corpus, processed):
+    doc = processed(corpus / "quarterly" / "tangsel-triwulan-2023-dinsos.pdf")
+    p = doc.performance
+    assert (p.opd, p.unit, p.year) == ("DINAS SOSIAL", "DINSOS", 2023)
+    levels = [ln.level for ln in p.lines[:2]]
+    assert levels == ["urusan", "opd"]
+    ln = _line(doc, "Jumlah Orang yang Mendapatkan Pemenuhan Kebutuhan Permakanan")
+    assert _k_rp(ln, 1) == ("31", 36064680.0) and _k_rp(ln, 2) == ("47", 54097020.0) and ln.level == "sub_kegiatan"
+    keg = next(x for x in p.lines if x.line_no == ln.parent_line)
+    assert keg.program.startswith("Rehabilitasi Sosial Dasar Penyandang") and keg.level == "kegiatan"
+    # a cell split by the page break is one indicator, not two
+    pot = _line(doc, "Jumlah sumber daya manusia dan lembaga")
+    assert pot.indicator.endswith("keluarga yang meningkatkan Kemampuan")
+    data = _line(doc, "Persentase data yang akurat")
+    assert _k_rp(data, 1) == ("0,90%", 25261890.0) and _k_rp(data, 2) == ("40,94%", 113247180.0)
+
+
+def test_renja_perpus(corpus, processed):
+    doc = processed(corpus / "quarterly" / "tangsel-triwulan-2023-perpus.pdf")
+    p = doc.performance
+    assert (p.opd, p.unit) == ("DINAS PERPUSTAKAAN DAN KEARSIPAN DAERAH", "PERPUS")
+    assert _k_rp(_line(doc, "Nilai LKE PMPRB"), 1) == ("10", 2649301426.0)
+    assert _k_rp(_line(doc, "Nilai LKE PMPRB"), 2) == ("16", 4032382569.0)
+    ln = _line(doc, "Persentase Cakupan Dokumen Perencanaan")
+    assert _k_rp(ln, 1) == ("26,53%", 27839400.0) and _k_rp(ln, 2) == ("39,75%", 41704000.0)
+    assert _k_rp(_line(doc, "Jumlah Dokumen Perencanaan Perangkat"), 1) == ("2", 20420400.0)
+
+
+def test_pk_scanned_kabid_pembor(corpus, processed):
+    doc = processed(corpus / "pk" / "jabar-perjanjian-kinerja-tahun-2017-kabid-pembor.pdf")
+    p = doc.performance
+    assert (p.form, p.year, p.place) == ("perjanjian_kinerja", 2017, "Bandung")
+    assert (p.opd, p.unit) == ("DINAS PEMUDA DAN OLAHRAGA PROVINSI JAWA BARAT", "BIDANG PEMBUDAYAAN OLAHRAGA")
+    first, second = sorted(p.parties, key=lambda x: x.pihak != "pertama")
+    assert "DADANG ABDULRAKHMAN" in first.nama.value and first.nip.value == "196311061985031006"
+    assert first.jabatan.value.startswith("KEPALA BIDANG PEMBUDAYAAN OLAHRAGA")
+    assert "YUDHA MUNAJAT SAPUTRA" in second.nama.value and second.nip.value == "196303121989011002"
+    assert first.nip_check.status == second.nip_check.status == "valid"
+    part = _line(doc, "2 Jumlah partisipasi masyarakat")
+    t = part.get("target")
+    assert (t.value.value, part.satuan) == (10400.0, "Orang")        # 10.400: the document's convention
+    assert _line(doc, "1 Persentase peningkatan kelompok").get("target").value.value == 18.0
+
+
+def test_pk_scanned_kasubbag_kepegum(corpus, processed):
+    doc = processed(corpus / "pk" / "jabar-perjanjian-kinerja-tahun-2017-kasubbag-kepegum-pada-sekretariat.pdf")
+    p = doc.performance
+    assert p.unit == "SUB BAGIAN KEPEGAWAIAN DAN UMUM" and p.year == 2017
+    names = {x.pihak: (x.nama.value, x.nip.value) for x in p.parties}
+    assert names["pertama"] == ("Drs CASMITA M.Pd", "196802111994031005")
+    assert names["kedua"] == ("Dr. DANI RAMDAN, MT", "196912011989031003")
+    sasaran = [ln for ln in p.lines if ln.level == "sasaran"]
+    assert len(sasaran) == 6 and all(ln.get("target").value.value == 100.0 for ln in sasaran)
+    assert sasaran[0].sasaran.endswith("Kapasitas dan Akuntabilitas Birokrasi")
+    budget = [ln for ln in p.lines if ln.level == "budget"]
+    amounts = {ln.program[:40]: ln.get("anggaran").value.value for ln in budget}
+    assert amounts["1 Program Peningkatan Kesejahteraan Sumb"] == 921285000.0
+    assert amounts["Kegiatan Pengadaan Pakaian Dinas"] == 111050000.0
+
+
+def test_rencana_aksi_quarter_targets(corpus, processed):
+    doc = processed(corpus / "renaksi" / "jabar-lampiran-3-rencana-aksi.pdf")
+    p = doc.performance
+    assert p.form == "rencana_aksi" and p.year == 2016 and "unit_not_found" in p.flags
+    ln = _line(doc, "Persentase penurunan jumlah temuan")
+    assert [ln.get("target", q).value.value for q in (1, 2, 3, 4)] == [2.0, 5.0, 7.0, 10.0]
+    opini = _line(doc, "Opini BPK-RI")
+    assert opini.get("target", 1).value.kind == "none"                    # '-': not measured in TW I
+    assert [opini.get("target", q).value.predicate for q in (2, 3, 4)] == ["WTP"] * 3
+    eppd = _line(doc, "Hasil penilaian EPPD")
+    assert eppd.get("target", 2).value.value == 3.0                        # 3,000 poin in an Indonesian document
+
+
+def test_monev_target_and_realisation(corpus, processed):
+    doc = processed(corpus / "renaksi" / "jabar-16-lampiran-3d-monev-rencana-aksi.pdf")
+    ln = _line(doc, "Prosentase keikutsertaan kabupaten/ kota", level="sasaran")
+    assert (ln.get("target").value.value, ln.get("realisasi").value.value) == (55.56, 59.26)
+    act = _line(doc, "Jumlah Peserta Awak Kendaraan Umum", level="kegiatan")
+    assert act.get("anggaran").value.value == 452750000.0 and act.parent_line == ln.line_no
+    # a cell in the other convention than its column keeps its own reading
+    assert _line(doc, "Jumlah laporan hasil koordinasi teknis").get("anggaran").value.value == 195000000.0
+
+
+def test_report_to_capaian_through_the_warehouse(corpus, processed, tmp_path):
+    """A Renja report plus the secretariat's indicator file: rows are mapped,
+    capaian computed against the quarter target, '-' quarters have none, and a
+    newer version of the same report supersedes the older one."""
+    from flows.process_inbox import refresh_indicators
+    from pipeline.catalogue import read_indicator_file
+    from warehouse.store import Warehouse
+    from pipeline.config import Settings
+
+    doc = processed(corpus / "quarterly" / "tangsel-triwulan-2023-dinsos.pdf")
+    wh = Warehouse(tmp_path / "w.duckdb")
+    wh.migrate()
+    wh.set_bands(Settings(home=tmp_path).bands())
+    old = wh.load_document(doc, "a", datetime(2023, 7, 1), "r1")
+    newer = doc.model_copy(update={"sha256": "f" * 64, "original_name": "dinsos-revisi.pdf"})
+    new = wh.load_document(newer, "b", datetime(2023, 7, 9), "r1")
+    rows = read_indicator_file(REPO / "tests" / "data" / "indikator-dinsos-2023.csv", 1)
+    wh.import_indicator_file("indikator-dinsos-2023.csv", "x", rows)
+    refresh_indicators(wh.path, "r2")
+    with wh.connect(read_only=True) as con:
+        got = con.execute("""SELECT quarter, realisasi, target, target_source, round(capaian, 2), band, match_status, status
+                             FROM rpt_realisasi_triwulan WHERE document_id = ? AND indicator_printed LIKE
+                             'Jumlah Orang yang Mendapatkan Pemenuhan Kebutuhan Permakanan%' ORDER BY quarter""",
+                          [new]).fetchall()
+        assert got == [(1, 31.0, 40.0, "catalogue_quarter", 77.5, "Tinggi", "matched", "extracted"),
+                       (2, 47.0, 60.0, "catalogue_quarter", 78.33, "Tinggi", "matched", "extracted")]
+        old_status = con.execute("SELECT DISTINCT status FROM rpt_realisasi_triwulan WHERE document_id = ?",
+                                 [old]).fetchall()
+        assert old_status == [("superseded",)]
+        review = con.execute("SELECT problem FROM rpt_review WHERE document_id = ? AND item = 'report'", [old]).fetchall()
+        assert review and all(r[0] == "superseded" for r in review)
+        # percentages are never summed; the catalogue says how each indicator aggregates
+        agg = dict(con.execute("SELECT indicator, aggregation FROM rpt_indicators").fetchall())
+        assert agg["% data yang akurat"] == "last_value"
+        assert agg["Jml Orang yg Mendapatkan Pemenuhan Kebutuhan Permakanan sesuai Standar Gizi Minimal "
+                   "Kewenangan Kab/Kota"] == "cumulative"
+        unmapped = con.execute("SELECT count(*) FROM rpt_realisasi_triwulan WHERE document_id = ? AND "
+                               "match_status <> 'matched' AND status = 'needs_review'", [new]).fetchone()[0]
+        assert unmapped > 0                                   # kept and flagged, not dropped

@@ -1,0 +1,117 @@
+"""Number, percent, Rupiah, range and predicate parsing; capaian rules in SQL;
+polarity/aggregation rules; indicator text normalisation and matching."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.indicator_rules import aggregation, polarity
+from pipeline.mapping import CatalogueItem, Match, match_indicator, normalise, one_row_per_indicator
+from pipeline.values import decide_convention, parse_column, parse_value
+
+
+@pytest.mark.parametrize("raw, kind, value", [
+    ("8.866.374.688", "number", 8866374688.0),
+    ("23,16%", "percent", 23.16),
+    ("55,56 %", "percent", 55.56),
+    ("452,750,000.00", "number", 452750000.0),
+    ("Rp 2.330.877.000,00", "rupiah", 2330877000.0),
+    ("0", "number", 0.0),
+    ("0,00%", "percent", 0.0),
+    ("35 orang", "number", 35.0),
+])
+def test_numbers_that_prove_their_convention(raw, kind, value):
+    v = parse_value(raw)
+    assert (v.kind, v.value, v.flag) == (kind, value, None)
+
+
+def test_no_value_is_not_zero():
+    for raw in ("-", "", "N/A", "NA", "–"):
+        v = parse_value(raw)
+        assert v.kind == "none" and v.value is None and v.is_missing
+    assert parse_value("0").value == 0.0 and not parse_value("0").is_missing
+
+
+def test_lone_ambiguous_number_is_never_guessed():
+    v = parse_value("1.250")
+    assert v.value is None and v.flag == "ambiguous_number"
+    # the column decides: another cell proves the Indonesian convention
+    assert [p.value for p in parse_column(["1.250", "8.866.374", "13,5"])] == [1250.0, 8866374.0, 13.5]
+    # ... or the English one
+    assert [p.value for p in parse_column(["1,250", "452,750,000.00"])] == [1250.0, 452750000.0]
+    assert decide_convention(["18", "10.400", "3"]) is None
+
+
+def test_range_and_predicate():
+    r = parse_value("7-8")
+    assert (r.kind, r.low, r.high, r.value) == ("range", 7.0, 8.0, 8.0)
+    assert parse_value("WTP").predicate == "WTP" and parse_value("BB").kind == "predicate"
+    assert parse_value("tdk dpt diprediksi").flag == "unparsed"
+
+
+@pytest.fixture
+def sql(tmp_path):
+    from warehouse.store import Warehouse
+    from pipeline.config import Settings
+    wh = Warehouse(tmp_path / "w.duckdb")
+    wh.migrate()
+    wh.set_bands(Settings(home=tmp_path).bands())
+
+    def q(expr: str):
+        with wh.connect(read_only=True) as con:
+            return con.execute(f"SELECT {expr}").fetchone()[0]
+    return q
+
+
+def test_capaian_rules(sql):
+    assert sql("capaian_pct(80, 80, 60, 'standard')") == 75.0
+    assert sql("capaian_pct(10, 10, 8, 'negative_2t')") == 120.0          # lower is better: (2T - R) / T
+    assert sql("capaian_pct(10, 10, 8, 'target_over_realisasi')") == 125.0
+    assert sql("capaian_pct(0, 0, 5, 'standard')") is None                  # zero target: no capaian, not 0
+    assert sql("capaian_pct(NULL, NULL, 5, 'standard')") is None
+    assert sql("capaian_pct(7, 8, 9, 'standard')") == 112.5                 # range: upper bound when above
+    assert round(sql("capaian_pct(7, 8, 6, 'standard')"), 2) == 85.71       # lower bound when below
+    assert sql("capaian_pct(7, 8, 7.5, 'standard')") == 100.0               # inside the range
+    assert sql("capaian_clamped(250.0)") == 200 and sql("capaian_clamped(-3.0)") == 0
+
+
+def test_bands_are_half_open(sql):
+    assert sql("capaian_band(91)") == "Sangat Tinggi"
+    assert sql("capaian_band(90.5)") == "Tinggi"
+    assert sql("capaian_band(75.9)") == "Sedang"
+    assert sql("capaian_band(50.5)") == "Sangat Rendah"
+    assert sql("capaian_band(NULL)") is None
+
+
+def test_polarity_and_aggregation_rules():
+    assert polarity("Angka kemiskinan") == ("negative", "negative_term:kemiskinan")
+    assert polarity("Persentase kasus DBD")[0] == "negative"
+    assert polarity("Rata-rata waktu penyelesaian izin")[0] == "negative"
+    assert polarity("Persentase penurunan jumlah temuan") == ("positive", "penurunan_is_achievement")
+    assert aggregation("Jumlah dokumen perencanaan")[0] == "cumulative"
+    assert aggregation("Persentase PPKS yang ditangani")[0] == "last_value"
+    assert aggregation("Opini BPK")[0] == "last_value"
+    assert aggregation("Pemeliharaan gedung", satuan="unit")[0] == "cumulative"
+    assert aggregation("Sesuatu yang tak dikenal") == ("last_value", "default_last_value")
+
+
+def test_normalise_expands_abbreviations_and_keeps_meaningful_stop_words():
+    assert normalise("Jml Orang yg Mendapatkan Layanan") == normalise("Jumlah orang yang mendapatkan layanan")
+    assert normalise("% kasus ditangani") == normalise("Persentase kasus ditangani")
+    assert "jumlah" in normalise("Jumlah kasus") and "kasus" in normalise("Jumlah kasus")
+
+
+def test_matching_statuses():
+    cat = [CatalogueItem("a", 2024, "DINAS SOSIAL / DINSOS", "Jumlah orang yang mendapatkan layanan kedaruratan", "orang"),
+           CatalogueItem("b", 2024, "DINAS SOSIAL / DINSOS", "Persentase data yang akurat", "%")]
+    m = match_indicator("Jml Orang yg Mendapatkan Layanan Kedaruratan", "orang", 2024, "DINSOS", cat)
+    assert (m.status, m.indicator_id, m.method) == ("matched", "a", "exact")
+    assert match_indicator("Jumlah sekolah yang dibangun", None, 2024, "DINSOS", cat).status == "unmatched"
+    assert match_indicator("Persentase data yang akurat", None, 2023, "DINSOS", cat).status == "no_catalogue"
+    assert match_indicator("Persentase data yang akurat", None, 2024, "DINAS PERTANIAN", cat).status == "no_catalogue"
+
+
+def test_one_row_per_indicator():
+    rows = [(1, 1, Match("matched", "a", 95.0)), (1, 2, Match("matched", "a", 90.0)), (2, 1, Match("matched", "a", 90.0)),
+            (3, 1, Match("matched", "b", 90.0)), (3, 2, Match("matched", "b", 90.0))]
+    out = {(d, n): m.status for d, n, m in one_row_per_indicator(rows)}
+    assert out == {(1, 1): "matched", (1, 2): "ambiguous", (2, 1): "matched", (3, 1): "ambiguous", (3, 2): "ambiguous"}
