@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -21,33 +22,42 @@ def _home(home: Optional[Path]) -> Path:
     return (home or Path(os.environ.get("KINERJA_HOME", "data"))).resolve()
 
 
+@contextmanager
+def _writer_lock(home_dir: Path, timeout: float) -> Iterator[None]:
+    """Hold the data home's single-writer lock, or end the command (exit 75)
+    saying another run is writing."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(home_dir / ".writer.lock"))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        console.print(f"[red]Another kinerja run is writing to {home_dir}. Try again when it has finished.[/red]")
+        raise typer.Exit(75) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 @app.command()
 def run(home: Optional[Path] = HomeOpt,
         inbox: Optional[Path] = typer.Option(None, "--inbox", help="Read this folder instead of <home>/inbox."),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Prefect's log lines.")) -> None:
     """Process every file in the inbox once, then print a summary."""
-    from filelock import FileLock, Timeout
-
     from flows.prefect_env import configure
     from pipeline.errors import KinerjaError
 
     home_dir = _home(home)
     home_dir.mkdir(parents=True, exist_ok=True)
     configure(home_dir, verbose)
-    lock = FileLock(str(home_dir / ".writer.lock"))
-    try:
-        lock.acquire(timeout=5)
-    except Timeout:
-        console.print(f"[red]Another kinerja run is writing to {home_dir}. Try again when it has finished.[/red]")
-        raise typer.Exit(75)
-    try:
-        from flows.process_inbox import process_inbox
-        summary = process_inbox(str(home_dir), str(inbox.resolve()) if inbox else None)
-    except KinerjaError as e:
-        console.print(f"[red]{e.user_text()}[/red]")
-        raise typer.Exit(e.exit_code)
-    finally:
-        lock.release()
+    with _writer_lock(home_dir, timeout=5):
+        try:
+            from flows.process_inbox import process_inbox
+            summary = process_inbox(str(home_dir), str(inbox.resolve()) if inbox else None)
+        except KinerjaError as e:
+            console.print(f"[red]{e.user_text()}[/red]")
+            raise typer.Exit(e.exit_code)
     _print_summary(summary, home_dir)
 
 
@@ -82,8 +92,6 @@ def indicators(file: Path = typer.Argument(..., exists=True, dir_okay=False,
     import uuid
     from datetime import datetime
 
-    from filelock import FileLock, Timeout
-
     from flows.process_inbox import refresh_indicators
     from pipeline.catalogue import read_indicator_file
     from pipeline.config import Settings
@@ -94,19 +102,16 @@ def indicators(file: Path = typer.Argument(..., exists=True, dir_okay=False,
     settings = Settings(home=_home(home))
     settings.ensure_dirs()
     wh = Warehouse(settings.database)
-    try:
-        with FileLock(str(settings.home / ".writer.lock"), timeout=60):
+    with _writer_lock(settings.home, timeout=60):
+        try:
             wh.migrate()
             wh.set_bands(settings.bands())
             rows = read_indicator_file(file, wh.next_import_id())
             import_id = wh.import_indicator_file(file.name, sha256_file(file), rows)
             entries, mapped = refresh_indicators(settings.database, f"{datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}")
-    except Timeout:
-        console.print(f"[red]Another kinerja run is writing to {settings.home}. Try again when it has finished.[/red]")
-        raise typer.Exit(75)
-    except KinerjaError as e:
-        console.print(f"[red]{e.user_text()}[/red]")
-        raise typer.Exit(e.exit_code)
+        except KinerjaError as e:
+            console.print(f"[red]{e.user_text()}[/red]")
+            raise typer.Exit(e.exit_code)
     console.print(f"Imported {len(rows)} indicators (import #{import_id}). Catalogue: {entries} indicators; "
                   f"{mapped} report rows mapped. See rpt_indicators, rpt_realisasi_triwulan and rpt_review.")
 

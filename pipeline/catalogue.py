@@ -34,10 +34,22 @@ FORMULAS = {"standard", "negative_2t", "target_over_realisasi"}
 AGGREGATIONS = {"cumulative", "last_value", "ratio"}
 
 
-class CatalogueSource(BaseModel):
+class Targets(BaseModel):
+    """Targets of an indicator: the annual one and TW I..IV as numbers (``None``
+    = no value; a quarter present with ``None`` was printed ``-``, not measured),
+    ``*_raw`` the text as printed, ``target_kind`` the annual value's kind."""
+
+    target_year: float | None = None
+    target_year_raw: str | None = None
+    target_kind: str | None = None
+    targets_q: dict[int, float | None] = Field(default_factory=dict)
+    targets_q_raw: dict[int, str] = Field(default_factory=dict)
+
+
+class CatalogueSource(Targets):
     """One row offered to the catalogue. ``ref``: ``document_id:line_no`` of a
-    PK / Rencana Aksi line, or ``file:<import_id>:<row>``. Targets are numbers
-    (``None`` = no value); ``*_raw`` keep the text as printed."""
+    PK / Rencana Aksi line, or ``file:<import_id>:<row>``. ``polarity``,
+    ``formula`` and ``aggregation`` are set only by the indicator file."""
 
     source: str
     ref: str
@@ -47,17 +59,12 @@ class CatalogueSource(BaseModel):
     sasaran: str | None = None
     indicator: str
     satuan: str | None = None
-    target_year: float | None = None
-    target_year_raw: str | None = None
-    target_kind: str | None = None
-    targets_q: dict[int, float | None] = Field(default_factory=dict)
-    targets_q_raw: dict[int, str] = Field(default_factory=dict)
     polarity: str | None = None
     formula: str | None = None
     aggregation: str | None = None
 
 
-class CatalogueEntry(BaseModel):
+class CatalogueEntry(Targets):
     """One indicator of one unit in one year, with where each attribute came from."""
 
     indicator_id: str
@@ -69,11 +76,6 @@ class CatalogueEntry(BaseModel):
     indicator: str
     indicator_key: str
     satuan: str | None
-    target_year: float | None = None
-    target_year_raw: str | None = None
-    target_kind: str | None = None
-    targets_q: dict[int, float | None] = Field(default_factory=dict)
-    targets_q_raw: dict[int, str] = Field(default_factory=dict)
     polarity: str
     polarity_rule: str
     formula: str
@@ -95,8 +97,7 @@ def _new_entry(s: CatalogueSource) -> CatalogueEntry:
     return CatalogueEntry(
         indicator_id=indicator_id(s.year or 0, ukey, s.indicator), year=s.year or 0, opd=s.opd, unit=s.unit,
         unit_key=ukey, sasaran=s.sasaran, indicator=s.indicator, indicator_key=normalise(s.indicator),
-        satuan=s.satuan, target_year=s.target_year, target_year_raw=s.target_year_raw, target_kind=s.target_kind,
-        targets_q=dict(s.targets_q), targets_q_raw=dict(s.targets_q_raw), polarity=pol, polarity_rule=pol_rule,
+        satuan=s.satuan, **s.model_dump(include=set(Targets.model_fields)), polarity=pol, polarity_rule=pol_rule,
         formula=s.formula or formula_for(pol), aggregation=agg, aggregation_rule=agg_rule,
         sources=[s.source], members=[s.ref])
 
@@ -120,22 +121,31 @@ def build_catalogue(sources: list[CatalogueSource]) -> list[CatalogueEntry]:
     """Merge catalogue sources (order and rules in the module docstring).
     Sources without a year cannot be keyed and are left out (their documents
     are already flagged ``year_not_found``)."""
-    entries: list[CatalogueEntry] = []
+    entries: dict[str, CatalogueEntry] = {}
+    items: list[CatalogueItem] = []
     for s in sorted((s for s in sources if s.year), key=lambda s: (SOURCE_ORDER.get(s.source, 9), s.ref)):
-        items = [CatalogueItem(e.indicator_id, e.year, e.unit_key, e.indicator, e.satuan) for e in entries]
         m = match_indicator(s.indicator, s.satuan, s.year, unit_key(s.opd, s.unit), items)
         if m.mapped:
-            _merge(next(e for e in entries if e.indicator_id == m.indicator_id), s)
+            _merge(entries[m.indicator_id], s)
         else:
-            entries.append(_new_entry(s))
-    return entries
+            e = _new_entry(s)
+            if e.indicator_id in entries:     # same id = same text, unit and year: never overwrite
+                _merge(entries[e.indicator_id], s)
+                continue
+            entries[e.indicator_id] = e
+            items.append(_item(e))
+    return list(entries.values())
+
+
+def _item(e: CatalogueEntry) -> CatalogueItem:
+    return CatalogueItem(e.indicator_id, e.year, e.unit_key, e.indicator, e.satuan)
 
 
 def map_report_lines(entries: list[CatalogueEntry], lines: list[tuple[int, int, str, str | None, int | None, str]]
                      ) -> list[tuple[int, int, Match]]:
     """Match report lines ``(document_id, line_no, indicator, satuan, year,
     unit_key)`` to the catalogue; one :class:`Match` per line."""
-    items = [CatalogueItem(e.indicator_id, e.year, e.unit_key, e.indicator, e.satuan) for e in entries]
+    items = [_item(e) for e in entries]
     return one_row_per_indicator(
         [(d, n, match_indicator(text, satuan, year, ukey, items)) for d, n, text, satuan, year, ukey in lines])
 

@@ -84,16 +84,12 @@ def _paths(table: Table, band: int) -> list[list[str]]:
     paths: list[list[str]] = [[] for _ in range(table.n_cols)]
     rows = table.rows(body_only=False)[:band]
     for row in rows:
-        seen: set[int] = set()
         for k, cell in enumerate(row):
             if cell is None or not cell.text.strip():
                 continue
             text = re.sub(r"\s+", " ", cell.text.strip())
-            if paths[k] and paths[k][-1] == text and id(cell) not in seen:
-                continue
-            if not paths[k] or paths[k][-1] != text:
+            if not paths[k] or paths[k][-1] != text:   # a cell spanning down is named once
                 paths[k].append(text)
-            seen.add(id(cell))
     return paths
 
 

@@ -151,8 +151,7 @@ def match_indicator(indicator: str, satuan: str | None, year: int | None, unit: 
         return Match("unmatched", best.indicator_id, round(best_score, 1), method, cands)
     if best_score < MATCH_SCORE:
         return Match("weak", best.indicator_id, round(best_score, 1), method, cands)
-    if len(scored) > 1 and best_score - scored[1][1] < MARGIN and scored[1][0].indicator_id != best.indicator_id \
-            and method != "exact":
+    if len(scored) > 1 and best_score - scored[1][1] < MARGIN and method != "exact":
         return Match("ambiguous", best.indicator_id, round(best_score, 1), method, cands)
     return Match("matched", best.indicator_id, round(best_score, 1), method, cands)
 

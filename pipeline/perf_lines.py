@@ -27,7 +27,6 @@ from .models import Measure, PerformanceLine, Provenance, Table, TableCell
 from .values import Convention, decide_convention, parse_value
 
 MEASURE_ROLES = {"target", "realisasi", "capaian", "anggaran"}
-TEXT_ROLES = {"sasaran", "program", "indikator", "satuan", "penanggung_jawab", "keterangan"}
 
 
 @dataclass

@@ -129,7 +129,8 @@ def _unit(doc: PerformanceDoc, title: str) -> tuple[str | None, str | None]:
     renja_opd = next((ln for ln in doc.lines if ln.level == "opd"), None)
     if renja_opd is not None:
         opd = opd or (renja_opd.program or "").upper() or None
-        unit = unit or (renja_opd.penanggung_jawab or "").split()[0].upper() if renja_opd.penanggung_jawab else unit
+        if not unit and renja_opd.penanggung_jawab:
+            unit = renja_opd.penanggung_jawab.split()[0].upper()
     return opd or find_opd(title), unit or find_unit(title)
 
 

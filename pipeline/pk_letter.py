@@ -42,10 +42,6 @@ def _field(name: str, value: str | None, words, page_no: int, extractor: str) ->
     return FieldValue(name=name, value=value, raw=value, provenance=Provenance.of_words(list(words), page_no, extractor))
 
 
-def _segments_text(line: Line) -> str:
-    return " ".join(s.text for s in line.segments)
-
-
 def parse_pk_letter(lines: list[Line], page_no: int, extractor: str) -> tuple[list[Party], str | None, str | None]:
     """``(parties, place, signed_date ISO or None)`` from one page's lines;
     ``([], None, None)`` when the page is not a PK letter (no ``Nama``/
@@ -54,7 +50,7 @@ def parse_pk_letter(lines: list[Line], page_no: int, extractor: str) -> tuple[li
     current: dict | None = None
     field = None
     for ln in lines:
-        text = _segments_text(ln)
+        text = ln.text
         m = _LABEL.match(text)
         if m:
             key = m.group(1).lower()
@@ -84,7 +80,7 @@ def parse_pk_letter(lines: list[Line], page_no: int, extractor: str) -> tuple[li
             jabatan=_field("jabatan", " ".join(b["jabatan"]), b["words"]["jabatan"], page_no, extractor)))
     place = signed = None
     for ln in lines:
-        m = _PLACE_DATE.match(_segments_text(ln))
+        m = _PLACE_DATE.match(ln.text)
         if m:
             place = m.group(1).strip()
             d = parse_date(m.group(2))
@@ -101,7 +97,7 @@ def _name_anchor(name: str, lines: list[Line]):
         return None
     best = None
     for ln in lines:
-        if _LABEL.match(_segments_text(ln)):
+        if _LABEL.match(ln.text):
             continue
         for w in ln.words:
             if fuzz.ratio(tokens[0].lower(), w.text.lower().strip(",.")) >= 85 and (best is None or w.bbox.y0 > best.bbox.y0):

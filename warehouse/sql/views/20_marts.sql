@@ -126,19 +126,22 @@ WITH r AS (
                 ELSE cat_target_y END AS target_low,
            coalesce(doc_target_q_raw, doc_target_y_raw, cat_target_q_raw, cat_target_y_raw) AS target_raw
     FROM base
+), scored AS (
+    SELECT *, capaian_pct(target_low, target, realisasi, formula) AS capaian
+    FROM targeted
+), checked AS (
+    -- a printed capaian more than 1 percentage point away from the computed one is flagged
+    SELECT *, capaian_printed IS NOT NULL AND capaian IS NOT NULL AND abs(capaian_printed - capaian) > 1.0
+              AS capaian_mismatch
+    FROM scored
 )
 SELECT *,
-       capaian_pct(target_low, target, realisasi, formula) AS capaian,
-       capaian_clamped(capaian_pct(target_low, target, realisasi, formula)) AS capaian_clamped,
-       capaian_band(capaian_pct(target_low, target, realisasi, formula)) AS band,
-       capaian_printed IS NOT NULL AND capaian_pct(target_low, target, realisasi, formula) IS NOT NULL
-           AND abs(capaian_printed - capaian_pct(target_low, target, realisasi, formula)) > 1.0 AS capaian_mismatch,
+       capaian_clamped(capaian) AS capaian_clamped,
+       capaian_band(capaian) AS band,
        CASE WHEN superseded THEN 'superseded'
             WHEN verified THEN 'verified'
             WHEN match_status <> 'matched' OR value_flag IS NOT NULL OR quarter_problem
-                 OR len(coalesce(document_flags, [])) > 0
-                 OR (capaian_printed IS NOT NULL AND capaian_pct(target_low, target, realisasi, formula) IS NOT NULL
-                     AND abs(capaian_printed - capaian_pct(target_low, target, realisasi, formula)) > 1.0)
+                 OR len(coalesce(document_flags, [])) > 0 OR capaian_mismatch
                  OR (confidence IS NOT NULL AND confidence < 60) THEN 'needs_review'
             ELSE 'extracted' END AS status
-FROM targeted;
+FROM checked;
