@@ -83,3 +83,32 @@ def detect_rulings(gray: np.ndarray, dpi: int) -> list[Ruling]:
     h_mask, v_mask = line_masks(gray, dpi)
     px_per_pt = dpi / POINTS_PER_INCH
     return _components(h_mask, True, px_per_pt) + _components(v_mask, False, px_per_pt)
+
+
+#: A dash cell mark (``-``: not measured / no value) is a flat stroke this wide
+#: and at most this thick, in points.
+DASH_WIDTH_PT = (1.5, 14.0)
+DASH_MAX_THICKNESS_PT = 2.2
+#: Ink is darker than the crop's paper level by at least this much (0-255).
+INK_CONTRAST = 70
+
+
+def lone_dash(gray: np.ndarray, dpi: int) -> tuple[int, int, int, int] | None:
+    """The pixel bbox ``(x0, y0, x1, y1)`` of the only mark in a cell crop
+    (8-bit grayscale at ``dpi``, borders already cut off) when that mark is a
+    dash: one flat horizontal stroke (width at least twice its thickness,
+    see :data:`DASH_WIDTH_PT`); ``None`` when the crop holds anything else or
+    nothing. Tesseract reads a lone dash as ``5``, ``2`` or nothing at all."""
+    if gray.size == 0:
+        return None
+    k = dpi / POINTS_PER_INCH
+    paper = float(np.percentile(gray, 90))
+    ink = (gray < paper - INK_CONTRAST).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    marks = [stats[i] for i in range(1, n) if stats[i][cv2.CC_STAT_AREA] >= max(3, int(0.3 * k * k))]
+    if len(marks) != 1:
+        return None
+    x, y, w, h = (int(v) for v in marks[0][:4])
+    if not (DASH_WIDTH_PT[0] * k <= w <= DASH_WIDTH_PT[1] * k) or h > DASH_MAX_THICKNESS_PT * k or w < 2 * h:
+        return None
+    return x, y, x + w, y + h

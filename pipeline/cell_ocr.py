@@ -3,15 +3,22 @@
 Page-level OCR (Tesseract's automatic layout, psm 3) often reads a ruled
 table badly: it sees the grid lines, merges neighbouring cells into one line
 and guesses characters from the rules. A cell whose words came back with a
-mean confidence under ``min_confidence`` is cropped out of the preprocessed
+mean confidence under ``min_confidence``, or whose text is a few characters
+only (:data:`SHORT_CELL_CHARS`), is cropped out of the preprocessed
 page (inset by :data:`INSET_PT` so its borders are left out) and OCR-ed again
 as a block of text (psm 6), all weak cells of a page in one Tesseract call;
 a cell's words are replaced when the second pass is more confident. Word bboxes stay in page coordinates (PDF points).
+
+Before that, a body cell that is empty or holds one short weak word is checked
+for a lone dash (:func:`extractors.grid.lone_dash`): Tesseract reads the ``-``
+of "not measured this quarter" as ``5``, ``2`` or nothing, and a ``-`` is not
+a number.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from extractors.grid import lone_dash
 from extractors.ocr import TesseractOcr
 from extractors.records import POINTS_PER_INCH, BBox, Word, mean_confidence
 
@@ -26,6 +33,16 @@ MIN_CELL_W, MIN_CELL_H = 12.0, 8.0
 CELL_PSM = 6
 #: White space (points) between stacked cell crops.
 STACK_GAP_PT = 8.0
+#: Cells this short (characters) holding a digit are read again even when the page pass was
+#: confident: page-level OCR misreads isolated digits (a lone ``1`` as ``4``),
+#: and the cell's own crop reads them better; its reading wins when it is at
+#: least ``min_confidence``.
+SHORT_CELL_CHARS = 4
+#: A second reading that keeps less than this share of the characters is a
+#: misreading (a crop cut wrong, noise), not a better reading.
+MIN_KEPT_SHARE = 0.5
+#: Confidence given to a dash found by its shape (percent).
+DASH_CONFIDENCE = 90.0
 
 
 def _mean(words) -> float:
@@ -44,26 +61,36 @@ def reocr_weak_cells(tables: list[Table], gray: np.ndarray, dpi: int, ocr: Tesse
     :class:`extractors.ocr.OcrFailedError` when Tesseract dies."""
     k = dpi / POINTS_PER_INCH
     h, w = gray.shape[:2]
-    jobs = []  # (cell, px0, py0, crop)
+    jobs = []  # (cell, px0, py0, crop, short)
+    dashes = 0
     for t in tables:
         for cell in t.cells:
-            if not cell.words or cell.confidence is None or cell.confidence >= min_confidence:
+            weak = bool(cell.words) and cell.confidence is not None and cell.confidence < min_confidence
+            short = (bool(cell.words) and not cell.header and len(cell.text) <= SHORT_CELL_CHARS
+                     and any(ch.isdigit() for ch in cell.text))
+            if not (weak or short or (not cell.words and not cell.header)):
                 continue
             x0, y0, x1, y1 = cell.bbox
             if x1 - x0 < MIN_CELL_W or y1 - y0 < MIN_CELL_H:
                 continue
             px0, py0 = max(0, int((x0 + INSET_PT) * k)), max(0, int((y0 + INSET_PT) * k))
             px1, py1 = min(w, int((x1 - INSET_PT) * k)), min(h, int((y1 - INSET_PT) * k))
-            if px1 - px0 >= 8 and py1 - py0 >= 8:
-                jobs.append((cell, px0, py0, gray[py0:py1, px0:px1]))
+            if px1 - px0 < 8 or py1 - py0 < 8:
+                continue
+            crop = gray[py0:py1, px0:px1]
+            if len(cell.words) <= 1 and len(cell.text) <= 2 and _set_dash(cell, crop, dpi, px0, py0):
+                dashes += 1
+            elif weak or short:
+                jobs.append((cell, px0, py0, crop, short and not weak))
     if not jobs:
-        return 0
+        return dashes
     gap = int(STACK_GAP_PT * k)
-    width = max(c.shape[1] for *_, c in jobs) + 2 * gap
-    height = sum(c.shape[0] for *_, c in jobs) + gap * (len(jobs) + 1)
+    crops = [j[3] for j in jobs]
+    width = max(c.shape[1] for c in crops) + 2 * gap
+    height = sum(c.shape[0] for c in crops) + gap * (len(jobs) + 1)
     sheet = np.full((height, width), 255, np.uint8)
     offsets, y = [], gap
-    for *_, crop in jobs:
+    for crop in crops:
         sheet[y:y + crop.shape[0], gap:gap + crop.shape[1]] = crop
         offsets.append(y)
         y += crop.shape[0] + gap
@@ -71,19 +98,34 @@ def reocr_weak_cells(tables: list[Table], gray: np.ndarray, dpi: int, ocr: Tesse
     found: list[list[Word]] = [[] for _ in jobs]
     for wd in res.words:
         cy = wd.bbox.cy * k
-        for i, (off, (*_, crop)) in enumerate(zip(offsets, jobs)):
+        for i, (off, crop) in enumerate(zip(offsets, crops)):
             if off - gap / 2 <= cy < off + crop.shape[0] + gap / 2:
                 found[i].append(wd)
                 break
     improved = 0
-    for (cell, px0, py0, _), off, words in zip(jobs, offsets, found):
-        if not words or _mean(words) <= _mean(cell.words):
+    for (cell, px0, py0, _crop, short), off, words in zip(jobs, offsets, found):
+        text = cell_text(words)
+        if not words or text == cell.text or _mean(words) < (min_confidence if short else _mean(cell.words)) \
+                or (not short and len(text) < MIN_KEPT_SHARE * len(cell.text)):
             continue
         dx, dy = px0 / k - gap / k, py0 / k - off / k
         words = [Word(text=wd.text, bbox=BBox(wd.bbox.x0 + dx, wd.bbox.y0 + dy, wd.bbox.x1 + dx, wd.bbox.y1 + dy),
                       confidence=wd.confidence) for wd in words]
         cell.words = words
-        cell.text = cell_text(words)
+        cell.text = text
         cell.confidence = round(_mean(words), 1)
         improved += 1
-    return improved
+    return improved + dashes
+
+
+def _set_dash(cell, crop: np.ndarray, dpi: int, px0: int, py0: int) -> bool:
+    """Make ``cell`` a ``-`` when its crop (top-left at pixel ``px0, py0``) holds only a dash."""
+    box = lone_dash(crop, dpi)
+    if box is None:
+        return False
+    k = dpi / POINTS_PER_INCH
+    x0, y0, x1, y1 = box
+    cell.words = [Word(text="-", bbox=BBox((px0 + x0) / k, (py0 + y0) / k, (px0 + x1) / k, (py0 + y1) / k),
+                       confidence=DASH_CONFIDENCE)]
+    cell.text, cell.confidence = "-", DASH_CONFIDENCE
+    return True

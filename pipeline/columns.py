@@ -25,7 +25,10 @@ from .models import Table
 from .tables import is_number
 
 QUARTER_WORDS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_Q_RE = re.compile(r"\b(?:triwulan|tw|trw|triw)\.?\s*-?\s*(iv|i{1,3}|[1-4])\b", re.I)
+#: A quarter numeral as printed or as OCR reads it: Roman numerals whose ``I``
+#: came back as ``l``, ``1``, ``|`` or ``!`` (``TWil`` = TW II, ``Twill`` = TW III).
+QUARTER_TOKEN = r"(?:[il1|!]?v|[il1|!]{1,3}|[2-4])(?![a-z0-9])"
+_Q_RE = re.compile(rf"\b(?:triwulan|tw|trw|triw)\.?\s*-?\s*({QUARTER_TOKEN})", re.I)
 _LONE_ROMAN = re.compile(r"^(iv|i{1,3})$", re.I)
 _HEADER_WORDS = re.compile(r"^(k|rp\.?|%|\(rp\.?\))$|\b(no|target|realisasi|capaian|satuan|sasaran|indikator|anggaran|"
                            r"program|kegiatan|penanggung|jawab|keterangan|trw|tw|triwulan)\b", re.I)
@@ -93,11 +96,20 @@ def _paths(table: Table, band: int) -> list[list[str]]:
     return paths
 
 
+def quarter_number(token: str) -> int | None:
+    """1..4 for a quarter numeral matched by :data:`QUARTER_TOKEN` (``II``,
+    ``Il``, ``11``, ``2``, ``lV``); ``None`` for anything else."""
+    t = token.lower()
+    if t in QUARTER_WORDS:
+        return QUARTER_WORDS[t]
+    return QUARTER_WORDS.get(re.sub(r"[l1|!]", "i", t))
+
+
 def _quarter(parts: list[str], default_heading: bool) -> int | None:
     for p in reversed(parts):
         m = _Q_RE.search(p)
-        if m:
-            return QUARTER_WORDS[m.group(1).lower()]
+        if m and quarter_number(m.group(1)):
+            return quarter_number(m.group(1))
         if _LONE_ROMAN.match(p.strip()) and default_heading:
             return QUARTER_WORDS[p.strip().lower()]
     return None

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 
-from .columns import QUARTER_WORDS
+from .columns import QUARTER_TOKEN, QUARTER_WORDS, quarter_number
 
 _YEAR_TITLE = re.compile(r"\b(?:tahun|ta\.?|t\.a\.?|tahun anggaran)\s*((?:19|20)\d\d)\b", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_QUARTER_TEXT = re.compile(r"\b(?:triwulan|tw|trw|triw)\.?\s*-?\s*(v|iv|i{1,3}|[1-9])\b(?:\s*(?:-|s\.?d\.?|s/d|sampai)\s*"
-                           r"(?:triwulan|tw|trw)?\.?\s*(iv|i{1,3}|[1-4])\b)?", re.I)
+_QUARTER_TEXT = re.compile(rf"\b(?:triwulan|tw|trw|triw)\.?\s*-?\s*({QUARTER_TOKEN}|[5-9](?![0-9]))(?:\s*(?:-|s\.?d\.?|s/d|"
+                           rf"sampai)\s*(?:triwulan|tw|trw)?\.?\s*({QUARTER_TOKEN}))?", re.I)
 _QUARTER_FILE = re.compile(r"(?:^|[^a-z])(?:tw|trw|triwulan|q)[-_ ]?(iv|i{1,3}|[1-9])(?:[^a-z0-9]|$)", re.I)
 _UNIT = re.compile(r"\b((?:sub\s*bag(?:ian)?|subbag(?:ian)?|bidang|seksi|balai|uptd?|sekretariat|bagian)\b"
                    r"[A-Za-z ,/&.-]*?)(?=\s+pada\b|\s+dinas\b|\s+badan\b|$)", re.I)
@@ -57,7 +57,7 @@ def find_quarter(title: str, file_name: str) -> tuple[int | None, str | None, bo
         return None, None, False
     if m.lastindex and m.lastindex >= 2 and m.group(2):
         return None, source, False
-    q = ROMAN_OR_ARABIC.get(m.group(1).lower())
+    q = quarter_number(m.group(1)) or ROMAN_OR_ARABIC.get(m.group(1).lower())
     if q is None or q > 4:
         return None, source, True
     return q, source, False

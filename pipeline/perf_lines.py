@@ -61,6 +61,17 @@ class _Record:
         return t or None
 
 
+#: How Tesseract reads a lone ``%`` in a satuan cell (``Yo``, ``& Yo``, ``%o``, ``0/0``).
+_PERCENT_MISREAD = re.compile(r"^(?:&\s*)?[Yy]o$|^%o$|^0/0$")
+
+
+def clean_satuan(text: str | None) -> str | None:
+    """The satuan as printed, with the common OCR misreadings of ``%`` put right."""
+    if text and _PERCENT_MISREAD.match(text.strip()):
+        return "%"
+    return text
+
+
 def _levels(roles: list[ColumnRole]) -> list[_Level]:
     prog = next((c.col for c in roles if c.role == "program"), None)
     right = [c for c in roles if prog is not None and c.col > prog and c.role in ("indikator", "target", "realisasi")]
@@ -209,6 +220,6 @@ def _line(rec: _Record, level: _Level, table: Table, conventions: dict[int, Conv
     return PerformanceLine(
         line_no=line_no, table_no=table.table_no, row=rec.rows[0], level=level_name,
         level_rule=rule,
-        sasaran=txt("sasaran"), program=program, indicator=indicator, satuan=txt("satuan"),
+        sasaran=txt("sasaran"), program=program, indicator=indicator, satuan=clean_satuan(txt("satuan")),
         penanggung_jawab=txt("penanggung_jawab"), keterangan=txt("keterangan"), measures=measures,
         provenance=_provenance(all_cells, table.extractor), flags=sorted(set(flags)))

@@ -18,6 +18,8 @@ into one :class:`PerformanceDoc`, on the table model.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .columns import ColumnRole, column_roles, header_band
 from .doc_context import find_opd, find_quarter, find_unit, find_year, split_jabatan
 from .layout import Line
@@ -51,12 +53,27 @@ def _headerless_budget_roles(table: Table) -> list[ColumnRole] | None:
             for k in range(table.n_cols)]
 
 
-def _table_lines(table: Table, form: PerformanceForm, doc_conv, first: int) -> tuple[list[PerformanceLine], bool]:
+def _report_quarter(roles: list[ColumnRole], quarter: int | None) -> list[ColumnRole]:
+    """In a simple quarterly report with one quarter column per measure
+    (``Target TW II``, ``Realisasi TW II``), that quarter is the report's:
+    when it disagrees with the title's (OCR reads ``TW II`` as ``Twi``), the
+    title wins. Tables with a measure for several quarters are left as printed."""
+    named = [r for r in roles if r.quarter and r.role in MEASURE_ROLES]
+    per_role = [r.role for r in named]
+    if not quarter or not named or len(per_role) != len(set(per_role)):
+        return roles
+    return [replace(r, quarter=quarter) if r in named else r for r in roles]
+
+
+def _table_lines(table: Table, form: PerformanceForm, doc_conv, first: int, quarter: int | None
+                 ) -> tuple[list[PerformanceLine], bool]:
     measure = "target" if form in ("rencana_aksi", "perjanjian_kinerja") else "realisasi"
     roles = column_roles(table, measure)
     band = header_band(table)
     names = {r.role for r in roles}
     renja = any(r.money and r.quarter for r in roles)
+    if form == "laporan_triwulan" and not renja:
+        roles = _report_quarter(roles, quarter)
     if not (names & {"indikator", "program"}) or not (names & MEASURE_ROLES):
         if form != "perjanjian_kinerja":
             return [], False
@@ -85,18 +102,18 @@ def parse_performance(doc_type: DocType, tables: list[Table], page_lines: list[t
         return None
     # the document's own number convention: its table cells, else all its text (a PK page's "Rp 7.054.881.550")
     doc_conv = decide_convention(c.text for t in tables for c in t.cells if not c.header) or decide_convention(texts)
+    title = "\n".join("\n".join(t.splitlines()[:TITLE_LINES]) for t in texts)
+    q, qsrc, out_of_range = find_quarter(title, file_name) if form in ("laporan_triwulan", "monev") else (None, None, False)
     lines: list[PerformanceLine] = []
     is_renja = False
     for t in tables:
-        new, renja = _table_lines(t, form, doc_conv, len(lines) + 1)
+        new, renja = _table_lines(t, form, doc_conv, len(lines) + 1, q)
         lines.extend(new)
         is_renja |= renja
     if form == "laporan_triwulan" and is_renja:
         form = "renja_evaluasi"
     doc = PerformanceDoc(form=form, lines=lines)
-    title = "\n".join("\n".join(t.splitlines()[:TITLE_LINES]) for t in texts)
     doc.year, ysrc = find_year(title, "\n".join(texts), file_name)
-    q, qsrc, out_of_range = find_quarter(title, file_name) if form in ("laporan_triwulan", "monev") else (None, None, False)
     doc.quarter = q
     for key, src in (("year", ysrc), ("quarter", qsrc if q else None)):
         if src:

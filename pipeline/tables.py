@@ -50,6 +50,10 @@ MIN_EMPTY_SCAN_GRID = 0.25
 #: A table this close (points) to the page edge is flagged as cut by the edge.
 EDGE_MARGIN = 6.0
 
+#: The blank strip between two stacked tables is at most this high (points).
+STACK_GAP_MAX = 24.0
+_HEADER_WORD = re.compile(r"\b(no|nomor|uraian|program|kegiatan|sasaran|indikator|target|anggaran|satuan|keterangan|"
+                          r"realisasi|capaian|jumlah)\b", re.I)
 _NUMBER = re.compile(r"^[(\[]?[-+]?(rp\.?\s*)?\d[\d.,]*\s*%?[)\]]?$|^-$", re.I)
 
 
@@ -281,8 +285,43 @@ def _split_columns(xs: list[float], ys: list[float], areas: list[_Area]) -> list
     return out
 
 
-def _ruled_table(hs: list[_Seg], vs: list[_Seg], words: list[Word], page: PageResult, tol: float) -> Table | None:
-    """A table from grid segments; the grid is refined once by rows of stacked
+def _is_gap_row(r: int, ys: list[float], areas: list[_Area]) -> bool:
+    """Row ``r`` is the blank strip between two stacked tables: short, no word,
+    no cell reaching across it, and the row below it reads as a header."""
+    if ys[r + 1] - ys[r] > STACK_GAP_MAX or not 0 < r < len(ys) - 2:
+        return False
+    if any(a.r0 <= r <= a.r1 and (a.words or a.r0 < r or a.r1 > r) for a in areas):
+        return False
+    below = " ".join(w.text for a in areas if a.r0 == r + 1 for w in a.words)
+    return len(_HEADER_WORD.findall(below)) >= 2
+
+
+def _part(xs: list[float], ys: list[float], areas: list[_Area], r0: int, r1: int
+          ) -> tuple[list[float], list[float], list[_Area]]:
+    """Rows ``r0..r1`` of a grid as a grid of its own, without the column
+    boundaries that only the other part uses."""
+    sub = [a for a in areas if r0 <= a.r0 and a.r1 <= r1]
+    cols = sorted({a.c0 for a in sub} | {a.c1 + 1 for a in sub})
+    index = {c: k for k, c in enumerate(cols)}
+    return ([xs[c] for c in cols], ys[r0:r1 + 2],
+            [_Area(a.r0 - r0, a.r1 - r0, index[a.c0], index[a.c1 + 1] - 1, a.words) for a in sub])
+
+
+def _split_stacked(g: tuple[list[float], list[float], list[_Area]]) -> list[tuple[list[float], list[float], list[_Area]]]:
+    """Split a grid at the blank strips between tables printed one under the
+    other (a PK's target table, then its budget table): on a scan their
+    aligned side borders are joined across the strip into one grid."""
+    xs, ys, areas = g
+    gaps = [r for r in range(len(ys) - 1) if _is_gap_row(r, ys, areas)]
+    if not gaps:
+        return [g]
+    bounds = [-1, *gaps, len(ys) - 1]
+    return [_part(xs, ys, areas, a + 1, b - 1) for a, b in zip(bounds, bounds[1:]) if b - 1 >= a + 1]
+
+
+def _ruled_grid(hs: list[_Seg], vs: list[_Seg], words: list[Word], tol: float
+                ) -> tuple[list[float], list[float], list[_Area]] | None:
+    """The grid of a group of segments, refined once by rows of stacked
     numbers and once by unruled columns (see :func:`_stacked_rows`, :func:`_split_columns`)."""
     g = _grid(hs, vs, words, tol)
     if g is None:
@@ -295,7 +334,17 @@ def _ruled_table(hs: list[_Seg], vs: list[_Seg], words: list[Word], page: PageRe
     if extra:
         vs = vs + extra
         g = _grid(hs, vs, words, tol)
-    xs, ys, areas = g
+    return g
+
+
+def _ruled_tables(hs: list[_Seg], vs: list[_Seg], words: list[Word], page: PageResult, tol: float) -> list[Table]:
+    """The tables of one group of grid segments: one, or several when the
+    grid holds tables stacked with a blank strip between them (see :func:`_split_stacked`)."""
+    g = _ruled_grid(hs, vs, words, tol)
+    return [_table_of(*part, page) for part in _split_stacked(g)] if g is not None else []
+
+
+def _table_of(xs: list[float], ys: list[float], areas: list[_Area], page: PageResult) -> Table:
     cells = [_make_cell(a.r0, a.c0, a.r1 - a.r0 + 1, a.c1 - a.c0 + 1, BBox(xs[a.c0], ys[a.r0], xs[a.c1 + 1], ys[a.r1 + 1]),
                         a.words, page.page_no) for a in areas]
     return _finish(cells, len(ys) - 1, len(xs) - 1, BBox(xs[0], ys[0], xs[-1], ys[-1]), "ruled", page)
@@ -511,10 +560,11 @@ def extract_tables(page: PageResult, text_tables: bool = True) -> list[Table]:
     for gh, gv in _groups(hs, vs, tol):
         ph, pv = _prune(gh, gv, tol)
         if len(ph) >= 2 and len(pv) >= 2:
-            t = _ruled_table(ph, pv, page.words, page, tol)
-            if t is not None and not (scan and "empty_grid" in t.flags
-                                      and t.bbox[2] - t.bbox[0] < MIN_EMPTY_SCAN_GRID * page.width_pt):
-                tables.append(t)
+            found = [t for t in _ruled_tables(ph, pv, page.words, page, tol)
+                     if not (scan and "empty_grid" in t.flags
+                             and t.bbox[2] - t.bbox[0] < MIN_EMPTY_SCAN_GRID * page.width_pt)]
+            if found:
+                tables.extend(found)
                 continue
         loose_h.extend(h for h in gh if h.b - h.a >= 30)
     if text_tables:

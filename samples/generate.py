@@ -1,7 +1,10 @@
 """Render sample SOP forms (SOP AP layout, PermenPAN-RB 35/2012) from
 samples/content/*.json: a born-digital PDF (reportlab), an image-only scanned
 PDF (200 dpi, skew, noise, blur, JPEG), a multi-page TIFF scan and a phone
-photo of the identity sheet; ground truth goes to samples/truth/.
+photo of the identity sheet; ground truth goes to samples/truth/. The
+performance documents of samples/content/kinerja-*.json (PK, Rencana Aksi,
+quarterly reports of a fictional agency's year) come from
+:mod:`samples.performance`.
 
 Run: ``python -m samples.generate [--out samples]``. Deterministic (fixed seeds).
 """
@@ -12,21 +15,18 @@ import io
 import json
 from pathlib import Path
 
-import cv2
 import numpy as np
-import pypdfium2 as pdfium
 from PIL import Image
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle, PageBreak, Flowable
 
 from pipeline.dates import parse_date
 
+from . import performance
+from .render import BODY, TITLE, degrade, phone_photo, rasterise
+
 HERE = Path(__file__).resolve().parent
-BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=9, leading=11)
-BOLD = ParagraphStyle("bold", parent=BODY, fontName="Helvetica-Bold")
-TITLE = ParagraphStyle("title", parent=BOLD, fontSize=11, leading=14, alignment=1)
 
 
 def _numbered(items: list[str]) -> Paragraph:
@@ -106,40 +106,6 @@ def born_digital(s: dict) -> bytes:
     return buf.getvalue()
 
 
-def rasterise(pdf: bytes, dpi: int) -> list[np.ndarray]:
-    doc = pdfium.PdfDocument(pdf)
-    pages = [np.ascontiguousarray(doc[i].render(scale=dpi / 72, rev_byteorder=True).to_numpy()[..., :3])
-             for i in range(len(doc))]
-    doc.close()
-    return pages
-
-
-def degrade(rgb: np.ndarray, rng: np.random.Generator, angle: float) -> np.ndarray:
-    """Scanner look: grey paper, skew, blur, noise (JPEG comes when saving)."""
-    g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    g = g * 0.85 + 25
-    h, w = g.shape
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    g = cv2.warpAffine(g, m, (w, h), borderValue=235)
-    g = cv2.GaussianBlur(g, (3, 3), 0.8)
-    g += rng.normal(0, 9, g.shape)
-    return np.clip(g, 0, 255).astype(np.uint8)
-
-
-def phone_photo(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """The page on a dark desk, in perspective, with a lighting gradient."""
-    h, w = rgb.shape[:2]
-    canvas = np.full((int(h * 1.35), int(w * 1.3), 3), (60, 52, 45), np.uint8)
-    ch, cw = canvas.shape[:2]
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    dst = np.float32([[cw * 0.12, ch * 0.10], [cw * 0.90, ch * 0.13], [cw * 0.87, ch * 0.90], [cw * 0.09, ch * 0.86]])
-    m = cv2.getPerspectiveTransform(src, dst)
-    warped = cv2.warpPerspective(rgb, m, (cw, ch), borderMode=cv2.BORDER_TRANSPARENT, dst=canvas)
-    grad = np.linspace(1.0, 0.72, cw, dtype=np.float32)[None, :, None]
-    out = np.clip(warped.astype(np.float32) * grad + rng.normal(0, 4, warped.shape), 0, 255).astype(np.uint8)
-    return cv2.GaussianBlur(out, (3, 3), 0.6)
-
-
 def truth(s: dict) -> dict:
     d = s["disahkan"]
     iso = lambda t: parse_date(t).value.isoformat() if t else None
@@ -158,7 +124,7 @@ def main(out: Path = HERE) -> None:
     inbox, truth_dir = out / "inbox", out / "truth"
     inbox.mkdir(parents=True, exist_ok=True)
     truth_dir.mkdir(parents=True, exist_ok=True)
-    for k, src in enumerate(sorted((HERE / "content").glob("*.json"))):
+    for k, src in enumerate(sorted((HERE / "content").glob("sop-*.json"))):
         s = json.loads(src.read_text(encoding="utf-8"))
         rng = np.random.default_rng(100 + k)
         stem = src.stem
@@ -182,6 +148,8 @@ def main(out: Path = HERE) -> None:
         for name, what in outputs.items():
             (truth_dir / f"{name}.json").write_text(json.dumps({"file": name, "what": what, **t}, indent=1,
                                                                ensure_ascii=False) + "\n", encoding="utf-8")
+    for content in sorted((HERE / "content").glob("kinerja-*.json")):
+        performance.write(inbox, truth_dir, content)
     print(f"samples written to {inbox} and {truth_dir}")
 
 
