@@ -106,6 +106,7 @@ def indicators(file: Path = typer.Argument(..., exists=True, dir_okay=False,
         try:
             wh.migrate()
             wh.set_bands(settings.bands())
+            wh.set_deadlines(settings.deadline_days())
             rows = read_indicator_file(file, wh.next_import_id())
             import_id = wh.import_indicator_file(file.name, sha256_file(file), rows)
             entries, mapped = refresh_indicators(settings.database, f"{datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}")
@@ -114,6 +115,74 @@ def indicators(file: Path = typer.Argument(..., exists=True, dir_okay=False,
             raise typer.Exit(e.exit_code)
     console.print(f"Imported {len(rows)} indicators (import #{import_id}). Catalogue: {entries} indicators; "
                   f"{mapped} report rows mapped. See rpt_indicators, rpt_realisasi_triwulan and rpt_review.")
+
+
+review = typer.Typer(no_args_is_help=True, help="Record a reviewer's decision on a report row (kept as an event; "
+                                                 "nothing extracted is overwritten).")
+app.add_typer(review, name="review")
+DocArg = typer.Argument(..., help="document_id (see rpt_review / rpt_realisasi_triwulan).")
+LineArg = typer.Argument(..., help="line_no of the row in that document.")
+QuarterOpt = typer.Option(None, "--quarter", "-q", min=1, max=4, help="The quarter (1-4) the decision is about.")
+ActorOpt = typer.Option(None, "--by", help="Who decided (name or NIP); default: the login name.")
+NoteOpt = typer.Option(None, "--note", help="Why, in words (kept with the event).")
+
+
+def _record(home: Optional[Path], **event) -> None:
+    from pipeline.config import Settings
+    from warehouse.store import Warehouse
+
+    settings = Settings(home=_home(home))
+    if not settings.database.exists():
+        console.print(f"[red]No warehouse at {settings.database}: run `kinerja run` first.[/red]")
+        raise typer.Exit(1)
+    wh = Warehouse(settings.database)
+    with _writer_lock(settings.home, timeout=60):
+        problem = wh.check_review_target(event["document_id"], event["line_no"], event.get("indicator_id"))
+        if problem:
+            console.print(f"[red]{problem}[/red]")
+            raise typer.Exit(2)
+        if event["action"] in ("verify", "correct") and event.get("quarter") is None:
+            quarters = wh.realisation_quarters(event["document_id"], event["line_no"])
+            if len(quarters) > 1:
+                console.print(f"[red]Row {event['line_no']} holds quarters {quarters}: say which with --quarter.[/red]")
+                raise typer.Exit(2)
+            event["quarter"] = quarters[0] if quarters else None
+        event["actor"] = event.get("actor") or os.environ.get("USER") or os.environ.get("LOGNAME")
+        cid = wh.record_correction(**event)
+    console.print(f"Recorded {event['action']} #{cid}. The views (rpt_realisasi_triwulan, rpt_review) show it now.")
+
+
+@review.command("verify")
+def review_verify(document_id: int = DocArg, line_no: int = LineArg, quarter: Optional[int] = QuarterOpt,
+                  by: Optional[str] = ActorOpt, note: Optional[str] = NoteOpt, home: Optional[Path] = HomeOpt) -> None:
+    """Confirm that a row was read right: its status becomes `verified`."""
+    _record(home, document_id=document_id, line_no=line_no, quarter=quarter, action="verify", actor=by, note=note)
+
+
+@review.command("correct")
+def review_correct(document_id: int = DocArg, line_no: int = LineArg,
+                   value: str = typer.Argument(..., help="The right realisation as printed (`12,5`, `1.250`, `-`)."),
+                   quarter: Optional[int] = QuarterOpt, by: Optional[str] = ActorOpt, note: Optional[str] = NoteOpt,
+                   home: Optional[Path] = HomeOpt) -> None:
+    """Correct a realisation read wrong; the extracted value stays in the warehouse next to it.
+    Numbers are read in the Indonesian convention (`.` thousands, `,` decimals)."""
+    from pipeline.values import parse_value
+
+    v = parse_value(value, "id")
+    if v.kind not in ("number", "percent", "rupiah", "none"):
+        console.print(f"[red]'{value}' is not a number. Write it as on the form, e.g. 12,5 or 1.250.[/red]")
+        raise typer.Exit(2)
+    _record(home, document_id=document_id, line_no=line_no, quarter=quarter, action="correct", new_value=v.value,
+            actor=by, note=note or f"corrected to {value}")
+
+
+@review.command("map")
+def review_map(document_id: int = DocArg, line_no: int = LineArg,
+               indicator_id: str = typer.Argument(..., help="indicator_id from rpt_indicators."),
+               by: Optional[str] = ActorOpt, note: Optional[str] = NoteOpt, home: Optional[Path] = HomeOpt) -> None:
+    """Map a report row to a catalogue indicator by hand (overrides the automatic match)."""
+    _record(home, document_id=document_id, line_no=line_no, action="map", indicator_id=indicator_id, actor=by,
+            note=note)
 
 
 @app.command()

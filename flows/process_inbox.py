@@ -123,6 +123,7 @@ def process_inbox(home: str, inbox: str | None = None) -> RunSummary:
     wh = Warehouse(settings.database)
     wh.migrate()
     wh.set_bands(settings.bands())
+    wh.set_deadlines(settings.deadline_days())
     run_id = f"{datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     log = get_run_logger()
     summary = RunSummary(run_id)

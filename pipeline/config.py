@@ -17,6 +17,11 @@ from .errors import ConfigurationError
 DEFAULT_BANDS = "91:Sangat Tinggi,76:Tinggi,66:Sedang,51:Rendah,0:Sangat Rendah"
 
 
+#: Documents each unit owes every year, and the default days allowed (see ``Settings.deadlines``).
+DEADLINE_DOCUMENTS = ("perjanjian_kinerja", "rencana_aksi", "laporan_triwulan")
+DEFAULT_DEADLINES = "perjanjian_kinerja=30,rencana_aksi=30,laporan_triwulan=10"
+
+
 class Settings(BaseModel):
     """Paths and knobs of one run.
 
@@ -35,7 +40,11 @@ class Settings(BaseModel):
     half-open upwards (``KINERJA_CAPAIAN_BANDS``, e.g.
     ``91:Sangat Tinggi,76:Tinggi,66:Sedang,51:Rendah,0:Sangat Rendah``); the
     default is the Permendagri 86/2017 scale, and values below the lowest
-    bound take the lowest band.
+    bound take the lowest band. ``deadlines``: when each document is due, as
+    ``document=days`` pairs (``KINERJA_DEADLINES``): the PK and the Rencana Aksi
+    ``days`` after 1 January of their year (default 30: by 31 January, a
+    month after the DPA is approved, ../shared/DOMAIN.md), each quarterly
+    report ``days`` after its quarter ends (default 10).
     """
 
     home: Path = Field(default_factory=lambda: Path(os.environ.get("KINERJA_HOME", "data")))
@@ -48,6 +57,7 @@ class Settings(BaseModel):
     cell_reocr_confidence: float = 75.0
     working_day_minutes: int = Field(default_factory=lambda: int(os.environ.get("KINERJA_WORKING_DAY_MINUTES", "450")))
     capaian_bands: str = Field(default_factory=lambda: os.environ.get("KINERJA_CAPAIAN_BANDS", DEFAULT_BANDS))
+    deadlines: str = Field(default_factory=lambda: os.environ.get("KINERJA_DEADLINES", DEFAULT_DEADLINES))
     workers: int = Field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
 
     @property
@@ -81,6 +91,19 @@ class Settings(BaseModel):
     @property
     def prefect_home(self) -> Path:
         return self.home / "prefect"
+
+    def deadline_days(self) -> list[tuple[str, int]]:
+        """``deadlines`` parsed; raises :class:`ConfigurationError` for a malformed value or an unknown document."""
+        try:
+            pairs = [(a.strip(), int(b)) for a, b in (p.split("=", 1) for p in self.deadlines.split(","))]
+        except ValueError:
+            raise ConfigurationError(f"KINERJA_DEADLINES is not a list of 'document=days' pairs: "
+                                     f"'{self.deadlines}'") from None
+        unknown = {a for a, _ in pairs} - set(DEADLINE_DOCUMENTS)
+        if unknown:
+            raise ConfigurationError(f"KINERJA_DEADLINES names unknown documents {sorted(unknown)}; "
+                                     f"known: {', '.join(DEADLINE_DOCUMENTS)}")
+        return pairs
 
     def bands(self) -> list[tuple[float, str]]:
         """``capaian_bands`` parsed, ascending; the lowest band opens downwards.

@@ -54,3 +54,17 @@ def parse_date(text: str | None) -> DateParse:
         except ValueError:
             return DateParse(None, m.group(0), f"'{m.group(0)}' is not a real date")
     return DateParse(None, None)
+
+
+_PLACE_DATE = re.compile(r"^\s*([A-Z][A-Za-z .'-]{2,30}),\s*((?:\d{1,2}\s+)?[A-Za-z]{3,9}\.?\s+(?:19|20)\d\d|(?:19|20)\d\d)\s*$")
+
+
+def place_and_date(line: str) -> tuple[str, str | None] | None:
+    """``(place, ISO date or None)`` when ``line`` is a signing line such as
+    ``Sukamaju, 5 Juli 2024`` (the date is ``None`` when its day is left blank
+    for the pen); ``None`` for any other line."""
+    m = _PLACE_DATE.match(line)
+    if not m:
+        return None
+    d = parse_date(m.group(2))
+    return m.group(1).strip(), d.value.isoformat() if d.value else None

@@ -25,7 +25,7 @@ from .doc_context import find_opd, find_quarter, find_unit, find_year, split_jab
 from .layout import Line
 from .models import DocType, PerformanceDoc, PerformanceForm, PerformanceLine, Table
 from .perf_lines import MEASURE_ROLES, lines_from_table
-from .pk_letter import parse_pk_letter
+from .pk_letter import parse_pk_letter, signing_line
 from .renja import assign_renja_levels
 from .tables import is_number
 from .values import decide_convention
@@ -123,6 +123,12 @@ def parse_performance(doc_type: DocType, tables: list[Table], page_lines: list[t
             parties, place, signed = parse_pk_letter(plines, page_no, extractor)
             if parties:
                 doc.parties, doc.place, doc.signed_date = parties, place, signed
+                break
+    if doc.signed_date is None:
+        for _page_no, _extractor, plines in reversed(page_lines):
+            place, signed = signing_line(plines)
+            if place:
+                doc.place, doc.signed_date = place, signed
                 break
     doc.opd, doc.unit = _unit(doc, title)
     if doc.opd or doc.unit:

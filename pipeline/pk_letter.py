@@ -23,7 +23,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from .dates import parse_date
+from .dates import place_and_date
 from .layout import Line
 from .models import FieldValue, Party, Provenance
 from .nip import check_nip, extract_nip
@@ -32,7 +32,6 @@ from .signatory import _is_pangkat
 _LABEL = re.compile(r"^\s*(nama|jabatan)\s*[:.;]?\s*(.*)$", re.I)
 _SELANJUTNYA = re.compile(r"selanjutnya\s+disebut|selaku\s+atasan", re.I)
 _PIHAK = re.compile(r"pihak\s+(pertama|kesatu|ke[do0]ua)", re.I)   # KEOUA: scanner OCR
-_PLACE_DATE = re.compile(r"^\s*([A-Z][A-Za-z .'-]{2,30}),\s*((?:\d{1,2}\s+)?[A-Za-z]{3,9}\.?\s+(?:19|20)\d\d|(?:19|20)\d\d)\s*$")
 
 
 def _field(name: str, value: str | None, words, page_no: int, extractor: str) -> FieldValue | None:
@@ -78,15 +77,15 @@ def parse_pk_letter(lines: list[Line], page_no: int, extractor: str) -> tuple[li
             pihak=b["pihak"],
             nama=_field("nama", " ".join(b["nama"]), b["words"]["nama"], page_no, extractor),
             jabatan=_field("jabatan", " ".join(b["jabatan"]), b["words"]["jabatan"], page_no, extractor)))
-    place = signed = None
-    for ln in lines:
-        m = _PLACE_DATE.match(ln.text)
-        if m:
-            place = m.group(1).strip()
-            d = parse_date(m.group(2))
-            signed = d.value.isoformat() if d.value else None
+    place, signed = signing_line(lines)
     _attach_signature_columns(parties, lines, page_no, extractor)
     return parties, place, signed
+
+
+def signing_line(lines: list[Line]) -> tuple[str | None, str | None]:
+    """``(place, ISO date)`` of the last signing line (``Sukamaju, 5 Juli 2024``) among ``lines``."""
+    found = [pd for ln in lines if (pd := place_and_date(ln.text))]
+    return found[-1] if found else (None, None)
 
 
 def _name_anchor(name: str, lines: list[Line]):

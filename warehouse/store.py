@@ -326,12 +326,38 @@ class Warehouse:
                 "indicator_id, note) VALUES (now(), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING correction_id",
                 [actor, document_id, line_no, quarter, action, new_value, indicator_id, note]).fetchone()[0])
 
+    def check_review_target(self, document_id: int, line_no: int, indicator_id: str | None = None) -> str | None:
+        """What is wrong with a review decision's target, in words; ``None`` when the row (and indicator) exist."""
+        with self.connect() as con:
+            if not con.execute("SELECT 1 FROM raw_perf_lines WHERE document_id = ? AND line_no = ?",
+                               [document_id, line_no]).fetchone():
+                return f"Document {document_id} has no row {line_no}. Look the row up in rpt_realisasi_triwulan."
+            if indicator_id and not con.execute("SELECT 1 FROM dim_indicators WHERE indicator_id = ?",
+                                                [indicator_id]).fetchone():
+                return f"There is no indicator {indicator_id}. Look it up in rpt_indicators."
+        return None
+
+    def realisation_quarters(self, document_id: int, line_no: int) -> list[int]:
+        """The quarters a report row holds a realisation for (as in ``fct_realisations``)."""
+        with self.connect() as con:
+            return [q for (q,) in con.execute(
+                "SELECT DISTINCT quarter FROM fct_realisations WHERE document_id = ? AND line_no = ? "
+                "AND quarter IS NOT NULL ORDER BY 1", [document_id, line_no]).fetchall()]
+
     def set_bands(self, bands: list[tuple[float, str]]) -> None:
         """Replace the capaian category bands (configuration, not data)."""
         with self.connect() as con:
             con.begin()
             con.execute("DELETE FROM raw_capaian_bands")
             con.executemany("INSERT INTO raw_capaian_bands VALUES (?, ?)", [list(b) for b in bands])
+            con.commit()
+
+    def set_deadlines(self, deadlines: list[tuple[str, int]]) -> None:
+        """Replace the submission deadlines (configuration, not data; see ``Settings.deadlines``)."""
+        with self.connect() as con:
+            con.begin()
+            con.execute("DELETE FROM raw_deadlines")
+            con.executemany("INSERT INTO raw_deadlines VALUES (?, ?)", [list(d) for d in deadlines])
             con.commit()
 
     def record_error(self, *, sha256: str | None, original_name: str, code: str, message: str, detail: str | None,

@@ -82,3 +82,6 @@ QUALIFY row_number() OVER (PARTITION BY document_id, line_no ORDER BY matched_at
 CREATE OR REPLACE VIEW stg_corrections AS
 SELECT correction_id, recorded_at, actor, document_id, line_no, quarter, action, new_value, indicator_id, note
 FROM raw_corrections;
+
+CREATE OR REPLACE VIEW stg_deadlines AS
+SELECT document, days FROM raw_deadlines;

@@ -139,7 +139,7 @@ SELECT *,
        capaian_clamped(capaian) AS capaian_clamped,
        capaian_band(capaian) AS band,
        CASE WHEN superseded THEN 'superseded'
-            WHEN verified THEN 'verified'
+            WHEN verified OR corrected_value IS NOT NULL THEN 'verified'   -- a reviewer has looked at it
             WHEN match_status <> 'matched' OR value_flag IS NOT NULL OR quarter_problem
                  OR len(coalesce(document_flags, [])) > 0 OR capaian_mismatch
                  OR (confidence IS NOT NULL AND confidence < 60) THEN 'needs_review'
