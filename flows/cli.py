@@ -80,6 +80,8 @@ def _print_summary(summary, home_dir: Path) -> None:
     console.print(t)
     console.print(f"Warehouse: {home_dir / 'kinerja.duckdb'}  (try: duckdb -readonly {home_dir / 'kinerja.duckdb'} "
                   "\"select * from rpt_sop\")")
+    if summary.outputs:
+        console.print(f"Recap workbooks and PDFs ({len(summary.outputs)} files): {home_dir / 'outputs'}")
     if summary.count("quarantined"):
         console.print(f"[red]Quarantined files and their reasons: {home_dir / 'quarantine'}[/red]")
 
@@ -115,6 +117,28 @@ def indicators(file: Path = typer.Argument(..., exists=True, dir_okay=False,
             raise typer.Exit(e.exit_code)
     console.print(f"Imported {len(rows)} indicators (import #{import_id}). Catalogue: {entries} indicators; "
                   f"{mapped} report rows mapped. See rpt_indicators, rpt_realisasi_triwulan and rpt_review.")
+
+
+@app.command()
+def report(year: int = typer.Option(..., "--year", help="The year, e.g. 2024."),
+           period: str = typer.Option("Y", "--period", help="TW1, TW2, TW3, TW4, S1, S2 or Y (the year)."),
+           unit: Optional[str] = typer.Option(None, "--unit", help="Only this unit (part of its name, any case)."),
+           home: Optional[Path] = HomeOpt) -> None:
+    """Write the consolidated recap (XLSX workbook and PDF) of a year and period into <home>/outputs."""
+    from pipeline.config import Settings
+    from warehouse.exporters import ReportError
+    from flows.consolidate import write_one
+
+    settings = Settings(home=_home(home))
+    if not settings.database.exists():
+        console.print(f"[red]No warehouse at {settings.database}: run `kinerja run` first.[/red]")
+        raise typer.Exit(1)
+    try:
+        xlsx, pdf = write_one(settings, year, period, unit)
+    except ReportError as e:
+        console.print(f"[red]{e}[/red]")
+        raise typer.Exit(2)
+    console.print(f"Written:\n  {xlsx}\n  {pdf}")
 
 
 review = typer.Typer(no_args_is_help=True, help="Record a reviewer's decision on a report row (kept as an event; "

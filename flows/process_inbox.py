@@ -13,6 +13,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.consolidate import consolidate
 from pipeline.catalogue import build_catalogue, map_report_lines
 from pipeline.config import Settings
 from pipeline.errors import InputFileError, KinerjaError, TransientError
@@ -40,6 +41,7 @@ class RunSummary:
     run_id: str
     outcomes: list[FileOutcome] = field(default_factory=list)
     seconds: float = 0.0
+    outputs: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -183,4 +185,6 @@ def process_inbox(home: str, inbox: str | None = None) -> RunSummary:
     wh.record_run(run_id, datetime.now(), str(settings.inbox),
                   {s: summary.count(s) for s in ("processed", "skipped", "quarantined", "waiting")},
                   summary.pages, summary.seconds)
+    if summary.count("processed"):
+        summary.outputs = consolidate(str(settings.home))
     return summary

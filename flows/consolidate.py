@@ -1,0 +1,46 @@
+"""Prefect flow ``consolidate``: the recap workbooks and PDFs of every year
+and period that has data (:mod:`warehouse.exporters`), written into
+``<home>/outputs``. It runs after each inbox run that processed files and on
+its own schedule (``kinerja serve``); reading needs no writer lock, only a
+read-only connection held for the time of one report."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from pipeline.config import Settings
+from warehouse.exporters import periods_with_data, write_report
+
+
+def write_one(settings: Settings, year: int, period: str, unit: str | None = None) -> tuple[Path, Path]:
+    """Write one recap (XLSX and PDF) from a read-only connection; see :func:`warehouse.exporters.write_report`."""
+    con = duckdb.connect(str(settings.database), read_only=True)
+    try:
+        return write_report(con, year, period, settings.outputs, unit)
+    finally:
+        con.close()
+
+
+@task(name="write-recap", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def write_recap(settings: Settings, year: int, period: str) -> list[str]:
+    """One period's recap; retried when the database is briefly locked by a writer."""
+    return [str(p) for p in write_one(settings, year, period)]
+
+
+@flow(name="consolidate", log_prints=False)
+def consolidate(home: str | None = None) -> list[str]:
+    """Write the recap of every (year, period) with at least one realisation; returns the files written."""
+    settings = Settings(home=Path(home)) if home else Settings()
+    if not settings.database.exists():
+        return []
+    con = duckdb.connect(str(settings.database), read_only=True)
+    try:
+        todo = periods_with_data(con)
+    finally:
+        con.close()
+    written = [f for year, period in todo for f in write_recap(settings, year, period)]
+    get_run_logger().info("consolidate: %d files for %d periods in %s", len(written), len(todo), settings.outputs)
+    return written
