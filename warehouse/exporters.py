@@ -33,10 +33,11 @@ class ReportError(ValueError):
 
 @dataclass
 class Section:
-    """One table of the report: a title, Indonesian column headers, rows, and
+    """One table of the report: its sheet name (at most 31 characters), a title, Indonesian column headers, rows, and
     which columns hold numbers (formatted as numbers)."""
 
     key: str
+    sheet: str
     title: str
     headers: list[str]
     rows: list[tuple] = field(default_factory=list)
@@ -82,7 +83,7 @@ def load_report(con: duckdb.DuckDBPyConnection, year: int, period: str, unit: st
     if period not in PERIODS:
         raise ReportError(f"Unknown period '{period}'. Use one of {', '.join(PERIODS)}.")
     uf, up = _unit_filter(unit)
-    capaian = Section("capaian", "Capaian Kinerja per Sasaran Strategis",
+    capaian = Section("capaian", "Capaian Sasaran", "Capaian Kinerja per Sasaran Strategis",
                       ["Unit", "No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Target", "Realisasi",
                        "Capaian (%)", "Kategori", "Capaian Tahun Lalu (%)", "Keterangan"],
                       numeric=frozenset({1, 5, 6, 7, 9}))
@@ -90,7 +91,7 @@ def load_report(con: duckdb.DuckDBPyConnection, year: int, period: str, unit: st
         f"""SELECT unit, no, sasaran, indicator, satuan, target, realisasi, capaian, band, capaian_tahun_lalu, note
             FROM rpt_capaian_sasaran WHERE year = ? AND period = ?{uf}
             ORDER BY opd, unit, no, indicator""", [year, period, *up]).fetchall()
-    rekap = Section("rekap", f"Rekap {PERIOD_LABELS[period]} per Indikator",
+    rekap = Section("rekap", "Rekap", f"Rekap {PERIOD_LABELS[period]} per Indikator",
                     ["Unit", "Indikator Kinerja", "Agregasi", "Polaritas", "Target", "Realisasi", "Capaian (%)",
                      "Capaian 0-200 (%)", "Kategori", "Triwulan Dilaporkan", "Status", "Keterangan", "Dokumen Sumber"],
                     numeric=frozenset({4, 5, 6, 7}))
@@ -100,7 +101,7 @@ def load_report(con: duckdb.DuckDBPyConnection, year: int, period: str, unit: st
                    round(capaian_clamped, 2), band, quarters_reported, status, note, source_documents
             FROM fct_period_capaian WHERE year = ? AND period = ?{uf}
             ORDER BY opd, unit, sasaran, indicator""", [year, period, *up]).fetchall()]
-    kelengkapan = Section("kelengkapan", "Kelengkapan Dokumen",
+    kelengkapan = Section("kelengkapan", "Kelengkapan", "Kelengkapan Dokumen",
                           ["Unit", "Dokumen", "Batas Waktu", "Diterima", "Tanggal Dokumen", "Status",
                            "Tanda Tangan", "Berkas"])
     kelengkapan.rows = con.execute(
@@ -108,7 +109,7 @@ def load_report(con: duckdb.DuckDBPyConnection, year: int, period: str, unit: st
             FROM rpt_kelengkapan WHERE year = ? AND (quarter IS NULL OR quarter <= ?){uf}
             ORDER BY opd, unit, due_date, document""", [year, LAST_QUARTER[period], *up]).fetchall()
     kelengkapan.empty_note = "Belum ada unit yang tercatat untuk tahun ini."
-    review = Section("review", "Nilai yang Masih Perlu Diperiksa",
+    review = Section("review", "Perlu Diperiksa", "Nilai yang Masih Perlu Diperiksa",
                      ["Berkas", "Jenis", "Baris", "Triwulan", "Masalah", "Rincian"], numeric=frozenset({2, 3}))
     review.rows = con.execute(
         f"""SELECT r.original_name, r.item, r.line_no, r.quarter, r.problem, r.detail
@@ -116,7 +117,7 @@ def load_report(con: duckdb.DuckDBPyConnection, year: int, period: str, unit: st
             WHERE (p.year = ? OR p.year IS NULL) AND (r.quarter IS NULL OR r.quarter BETWEEN ? AND ?){_unit_filter(unit, 'p.unit')[0]}
             ORDER BY 1, 3, 4""", [year, FIRST_QUARTER[period], LAST_QUARTER[period], *up]).fetchall()
     review.empty_note = "Tidak ada nilai yang perlu diperiksa."
-    sources = Section("sumber", "Sumber Data (Provenance)",
+    sources = Section("sumber", "Sumber Data", "Sumber Data (Provenance)",
                       ["Unit", "Indikator Kinerja", "Triwulan", "Realisasi Tertulis", "Berkas", "Halaman",
                        "x0 (pt)", "y0 (pt)", "x1 (pt)", "y1 (pt)", "Keyakinan OCR (%)", "Status"],
                       numeric=frozenset({2, 5, 6, 7, 8, 9, 10}))

@@ -24,7 +24,7 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     for sec in data.sections:
-        ws = wb.create_sheet(sec.title[:31])
+        ws = wb.create_sheet(sec.sheet)
         ws.append([data.title])
         ws["A1"].font = Font(bold=True, size=12)
         ws.append([sec.title])

@@ -17,7 +17,8 @@ CREATE OR REPLACE MACRO capaian_pct(t_low, t_high, r, formula) AS
          ELSE r / capaian_target(t_low, t_high, r) * 100 END;
 
 -- Many applications clamp capaian to 0..200 %; the clamped value is a separate column.
-CREATE OR REPLACE MACRO capaian_clamped(c) AS greatest(0, least(200, c));
+-- (greatest/least skip NULLs in DuckDB, so a missing capaian must stay NULL explicitly)
+CREATE OR REPLACE MACRO capaian_clamped(c) AS CASE WHEN c IS NULL THEN NULL ELSE greatest(0, least(200, c)) END;
 
 -- Category band from raw_capaian_bands (half-open intervals [lower_bound, next lower_bound)).
 CREATE OR REPLACE MACRO capaian_band(c) AS

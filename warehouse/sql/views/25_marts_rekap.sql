@@ -119,6 +119,8 @@ WITH periods AS (
            sum(realisasi) FILTER (WHERE paired)              AS sum_realisasi,
            sum(target) FILTER (WHERE measured)               AS planned_target,
            max(quarter) FILTER (WHERE realisasi IS NOT NULL) AS last_quarter,
+           arg_max(target, quarter) FILTER (WHERE measured)                  AS last_planned_target,
+           arg_max(target_low, quarter) FILTER (WHERE measured)              AS last_planned_target_low,
            arg_max(target, quarter) FILTER (WHERE realisasi IS NOT NULL)     AS last_target,
            arg_max(target_low, quarter) FILTER (WHERE realisasi IS NOT NULL) AS last_target_low,
            arg_max(realisasi, quarter) FILTER (WHERE realisasi IS NOT NULL)  AS last_realisasi,
@@ -130,9 +132,14 @@ WITH periods AS (
     FROM x
     GROUP BY ALL
 ), valued AS (
+    -- with no realisation in the period the target shown is the planned one (so a reader sees what was due)
     SELECT *,
-           CASE WHEN aggregation = 'cumulative' THEN sum_target ELSE last_target END           AS target,
-           CASE WHEN aggregation = 'cumulative' THEN sum_target_low ELSE last_target_low END   AS target_low,
+           CASE WHEN last_quarter IS NULL THEN CASE WHEN aggregation = 'cumulative' THEN planned_target
+                                                    ELSE last_planned_target END
+                WHEN aggregation = 'cumulative' THEN sum_target ELSE last_target END           AS target,
+           CASE WHEN last_quarter IS NULL THEN CASE WHEN aggregation = 'cumulative' THEN planned_target
+                                                    ELSE last_planned_target_low END
+                WHEN aggregation = 'cumulative' THEN sum_target_low ELSE last_target_low END   AS target_low,
            CASE WHEN aggregation = 'cumulative' THEN sum_realisasi ELSE last_realisasi END     AS realisasi
     FROM agg
 ), scored AS (
