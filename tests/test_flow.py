@@ -111,3 +111,36 @@ def test_inbox_to_duckdb_with_bad_files(harness, settings):
                            "(select count(*) from raw_cells), (select count(*) from raw_sop_steps)").fetchone() == counts
     finally:
         con.close()
+
+
+def test_sample_year_to_recap(harness, settings):
+    """The bundled performance year through the flow: every document processed, every report row
+    mapped, the year's recap in the views, and the consolidate flow's workbooks and PDFs written."""
+    from flows.process_inbox import process_inbox
+
+    names = [p.name for p in (SAMPLES / "inbox").iterdir() if not p.name.startswith("sop-")]
+    for name in names:
+        shutil.copy(SAMPLES / "inbox" / name, settings.inbox)
+    old = time.time() - 60
+    for p in settings.inbox.iterdir():
+        os.utime(p, (old, old))
+    summary = process_inbox(str(settings.home))
+    assert summary.count("processed") == len(names) == 22
+    con = duckdb.connect(str(settings.database), read_only=True)
+    try:
+        assert con.execute("select distinct match_status, status from rpt_realisasi_triwulan").fetchall() == \
+            [("matched", "extracted")]
+        year = con.execute("select unit, count(*), count(capaian), bool_or(missing_quarter) from rpt_rekap_tahunan "
+                           "where year = 2024 group by unit order by unit").fetchall()
+        assert year == [("BIDANG APLIKASI INFORMATIKA", 4, 4, False),
+                        ("BIDANG INFORMASI DAN KOMUNIKASI PUBLIK", 4, 4, False),
+                        ("BIDANG STATISTIK DAN PERSANDIAN", 2, 2, True),
+                        ("SUBBAGIAN PERENCANAAN DAN KEUANGAN", 3, 3, False)]
+        late = con.execute("select unit, dokumen, status from rpt_kelengkapan where status <> 'tepat waktu'").fetchall()
+        assert late == [("BIDANG STATISTIK DAN PERSANDIAN", "Laporan Kinerja Triwulan III", "belum diterima"),
+                        ("BIDANG STATISTIK DAN PERSANDIAN", "Laporan Kinerja Triwulan IV", "belum diterima")]
+    finally:
+        con.close()
+    written = sorted(Path(p).name for p in summary.outputs)
+    assert written == sorted(f"rekap-2024-{p}.{ext}" for p in ("tw1", "tw2", "tw3", "tw4", "s1", "s2", "y")
+                             for ext in ("xlsx", "pdf"))
