@@ -22,6 +22,17 @@ def _home(home: Optional[Path]) -> Path:
     return (home or Path(os.environ.get("KINERJA_HOME", "data"))).resolve()
 
 
+def _existing_warehouse(home: Optional[Path]):
+    """The settings of a data home whose warehouse exists, or end the command (exit 1) saying to run first."""
+    from pipeline.config import Settings
+
+    settings = Settings(home=_home(home))
+    if not settings.database.exists():
+        console.print(f"[red]No warehouse at {settings.database}: run `kinerja run` first.[/red]")
+        raise typer.Exit(1)
+    return settings
+
+
 @contextmanager
 def _writer_lock(home_dir: Path, timeout: float) -> Iterator[None]:
     """Hold the data home's single-writer lock, or end the command (exit 75)
@@ -125,14 +136,10 @@ def report(year: int = typer.Option(..., "--year", help="The year, e.g. 2024."),
            unit: Optional[str] = typer.Option(None, "--unit", help="Only this unit (part of its name, any case)."),
            home: Optional[Path] = HomeOpt) -> None:
     """Write the consolidated recap (XLSX workbook and PDF) of a year and period into <home>/outputs."""
-    from pipeline.config import Settings
     from warehouse.exporters import ReportError
     from flows.consolidate import write_one
 
-    settings = Settings(home=_home(home))
-    if not settings.database.exists():
-        console.print(f"[red]No warehouse at {settings.database}: run `kinerja run` first.[/red]")
-        raise typer.Exit(1)
+    settings = _existing_warehouse(home)
     try:
         xlsx, pdf = write_one(settings, year, period, unit)
     except ReportError as e:
@@ -152,13 +159,9 @@ NoteOpt = typer.Option(None, "--note", help="Why, in words (kept with the event)
 
 
 def _record(home: Optional[Path], **event) -> None:
-    from pipeline.config import Settings
     from warehouse.store import Warehouse
 
-    settings = Settings(home=_home(home))
-    if not settings.database.exists():
-        console.print(f"[red]No warehouse at {settings.database}: run `kinerja run` first.[/red]")
-        raise typer.Exit(1)
+    settings = _existing_warehouse(home)
     wh = Warehouse(settings.database)
     with _writer_lock(settings.home, timeout=60):
         problem = wh.check_review_target(event["document_id"], event["line_no"], event.get("indicator_id"))
@@ -213,11 +216,7 @@ def review_map(document_id: int = DocArg, line_no: int = LineArg,
 def sql(query: str, home: Optional[Path] = HomeOpt) -> None:
     """Run a read-only SQL query on the warehouse and print the result."""
     import duckdb
-    db = _home(home) / "kinerja.duckdb"
-    if not db.exists():
-        console.print(f"[red]No warehouse at {db}: run `kinerja run` first.[/red]")
-        raise typer.Exit(1)
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(_existing_warehouse(home).database), read_only=True)
     try:
         rel = con.sql(query)
         table = Table()

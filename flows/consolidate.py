@@ -7,21 +7,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.config import Settings
 from warehouse.exporters import periods_with_data, write_report
+from warehouse.store import Warehouse
 
 
 def write_one(settings: Settings, year: int, period: str, unit: str | None = None) -> tuple[Path, Path]:
     """Write one recap (XLSX and PDF) from a read-only connection; see :func:`warehouse.exporters.write_report`."""
-    con = duckdb.connect(str(settings.database), read_only=True)
-    try:
+    with Warehouse(settings.database).connect(read_only=True) as con:
         return write_report(con, year, period, settings.outputs, unit)
-    finally:
-        con.close()
 
 
 @task(name="write-recap", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
@@ -36,11 +33,8 @@ def consolidate(home: str | None = None) -> list[str]:
     settings = Settings(home=Path(home)) if home else Settings()
     if not settings.database.exists():
         return []
-    con = duckdb.connect(str(settings.database), read_only=True)
-    try:
+    with Warehouse(settings.database).connect(read_only=True) as con:
         todo = periods_with_data(con)
-    finally:
-        con.close()
     written = [f for year, period in todo for f in write_recap(settings, year, period)]
     get_run_logger().info("consolidate: %d files for %d periods in %s", len(written), len(todo), settings.outputs)
     return written

@@ -107,9 +107,9 @@ def quarter_number(token: str) -> int | None:
 
 def _quarter(parts: list[str], default_heading: bool) -> int | None:
     for p in reversed(parts):
-        m = _Q_RE.search(p)
-        if m and quarter_number(m.group(1)):
-            return quarter_number(m.group(1))
+        q = quarter_number(m.group(1)) if (m := _Q_RE.search(p)) else None
+        if q:
+            return q
         if _LONE_ROMAN.match(p.strip()) and default_heading:
             return QUARTER_WORDS[p.strip().lower()]
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Iterable
 
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "maret": 3, "mar": 3,
@@ -59,12 +60,14 @@ def parse_date(text: str | None) -> DateParse:
 _PLACE_DATE = re.compile(r"^\s*([A-Z][A-Za-z .'-]{2,30}),\s*((?:\d{1,2}\s+)?[A-Za-z]{3,9}\.?\s+(?:19|20)\d\d|(?:19|20)\d\d)\s*$")
 
 
-def place_and_date(line: str) -> tuple[str, str | None] | None:
-    """``(place, ISO date or None)`` when ``line`` is a signing line such as
-    ``Sukamaju, 5 Juli 2024`` (the date is ``None`` when its day is left blank
-    for the pen); ``None`` for any other line."""
-    m = _PLACE_DATE.match(line)
-    if not m:
-        return None
-    d = parse_date(m.group(2))
-    return m.group(1).strip(), d.value.isoformat() if d.value else None
+def signing_line(lines: Iterable[str]) -> tuple[str | None, str | None]:
+    """``(place, ISO date or None)`` of the last signing line among ``lines``,
+    such as ``Sukamaju, 5 Juli 2024`` (the date is ``None`` when its day is
+    left blank for the pen); ``(None, None)`` when there is none."""
+    found = None
+    for line in lines:
+        m = _PLACE_DATE.match(line)
+        if m:
+            d = parse_date(m.group(2))
+            found = m.group(1).strip(), d.value.isoformat() if d.value else None
+    return found or (None, None)

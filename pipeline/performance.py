@@ -25,7 +25,8 @@ from .doc_context import find_opd, find_quarter, find_unit, find_year, split_jab
 from .layout import Line
 from .models import DocType, PerformanceDoc, PerformanceForm, PerformanceLine, Table
 from .perf_lines import MEASURE_ROLES, lines_from_table
-from .pk_letter import parse_pk_letter, signing_line
+from .dates import signing_line
+from .pk_letter import parse_pk_letter
 from .renja import assign_renja_levels
 from .tables import is_number
 from .values import decide_convention
@@ -126,7 +127,7 @@ def parse_performance(doc_type: DocType, tables: list[Table], page_lines: list[t
                 break
     if doc.signed_date is None:
         for _page_no, _extractor, plines in reversed(page_lines):
-            place, signed = signing_line(plines)
+            place, signed = signing_line(ln.text for ln in plines)
             if place:
                 doc.place, doc.signed_date = place, signed
                 break

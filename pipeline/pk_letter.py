@@ -23,7 +23,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from .dates import place_and_date
+from .dates import signing_line
 from .layout import Line
 from .models import FieldValue, Party, Provenance
 from .nip import check_nip, extract_nip
@@ -77,15 +77,9 @@ def parse_pk_letter(lines: list[Line], page_no: int, extractor: str) -> tuple[li
             pihak=b["pihak"],
             nama=_field("nama", " ".join(b["nama"]), b["words"]["nama"], page_no, extractor),
             jabatan=_field("jabatan", " ".join(b["jabatan"]), b["words"]["jabatan"], page_no, extractor)))
-    place, signed = signing_line(lines)
+    place, signed = signing_line(ln.text for ln in lines)
     _attach_signature_columns(parties, lines, page_no, extractor)
     return parties, place, signed
-
-
-def signing_line(lines: list[Line]) -> tuple[str | None, str | None]:
-    """``(place, ISO date)`` of the last signing line (``Sukamaju, 5 Juli 2024``) among ``lines``."""
-    found = [pd for ln in lines if (pd := place_and_date(ln.text))]
-    return found[-1] if found else (None, None)
 
 
 def _name_anchor(name: str, lines: list[Line]):

@@ -194,8 +194,7 @@ def _truth_lines(unit: dict, q: int | None, kind: str) -> list[dict]:
                 "polarity": ind["polarity"], "aggregation": ind["aggregation"],
                 "target_raw": ind["target"], "target": high, "target_low": low}
         if kind == "rencana_aksi":
-            line["targets_q"] = {str(k): id_number(t.split("-")[-1]) if t != "-" else None
-                                 for k, t in enumerate(ind["tw"], 1)}
+            line["targets_q"] = {str(k): id_range(t)[1] for k, t in enumerate(ind["tw"], 1)}
         if q is not None:
             r = ind["realisasi"][q - 1] or "-"
             line.update(target_q_raw=ind["tw"][q - 1], realisasi_raw=r, realisasi=id_number(r),
