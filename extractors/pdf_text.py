@@ -47,9 +47,13 @@ def read_text_layer(page: "pdfplumber.page.Page") -> TextLayer:
         for w in words if w["text"].strip()
     )
     upright = sum(1 for w in words if w.get("upright", True))
+    area = float(page.width * page.height) or 1.0
+    boxes = tuple(BBox(float(im["x0"]), float(im["top"]), float(im["x1"]), float(im["bottom"])) for im in page.images)
+    boxes = tuple(b for b in boxes if 0 < b.width * b.height < 0.5 * area)
     rotation = 0 if not words or upright >= len(words) / 2 else 90
     return TextLayer(words=out, width_pt=float(page.width), height_pt=float(page.height),
-                     char_count=len(page.chars), image_coverage=_image_coverage(page), rotation=rotation)
+                     char_count=len(page.chars), image_coverage=_image_coverage(page), rotation=rotation,
+                     image_boxes=boxes)
 
 
 def _is_white(colour) -> bool:

@@ -52,7 +52,8 @@ def rotate_small(gray: np.ndarray, angle_deg: float) -> np.ndarray:
         return gray
     h, w = gray.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, 1.0)
-    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=(255, 255, 255))
 
 
 def binarise(gray: np.ndarray) -> np.ndarray:
@@ -157,7 +158,7 @@ def rectify(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
     h = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
     dst = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
     m = cv2.getPerspectiveTransform(quad, dst)
-    return cv2.warpPerspective(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    return cv2.warpPerspective(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
 
 
 def estimate_sheet_dpi(gray: np.ndarray) -> int:
@@ -184,10 +185,12 @@ def preprocess(image: np.ndarray, dpi: int | None, target_dpi: int = 300,
     200 or finer than 400 dpi; (3) ``orient(gray, dpi)`` returns the clockwise
     quarter turn that makes the page upright (Tesseract OSD in practice) and it
     is applied; (4) flatten uneven lighting; (5) deskew within +-8 degrees.
-    Returns a :class:`Preprocessed` whose ``gray`` is at ``dpi`` pixels per inch.
+    Returns a :class:`Preprocessed` whose ``gray`` is at ``dpi`` pixels per inch;
+    its ``colour`` (RGB input only) went through the same geometric steps.
     """
     notes: list[str] = []
     dewarped = False
+    colour = image if image.ndim == 3 else None
     gray, dropped = drop_colour_ink(image)
     if dropped >= 0.001:
         notes.append(f"coloured ink dropped ({dropped:.1%} of pixels)")
@@ -195,17 +198,20 @@ def preprocess(image: np.ndarray, dpi: int | None, target_dpi: int = 300,
         quad = find_page_quad(gray)
         if quad is not None:
             gray = rectify(gray, quad)
+            colour = rectify(colour, quad) if colour is not None else None
             dewarped = True
             notes.append("photo: sheet outline rectified")
         dpi = estimate_sheet_dpi(gray)
         notes.append(f"dpi estimated as {dpi} from the sheet size")
     if dpi < 200 or dpi > 400:
         gray = resample_to_dpi(gray, dpi, target_dpi)
+        colour = resample_to_dpi(colour, dpi, target_dpi) if colour is not None else None
         notes.append(f"resampled {dpi} -> {target_dpi} dpi")
         dpi = target_dpi
     rotation = orient(gray, dpi) if orient else 0
     if rotation:
         gray = rotate_quarter(gray, rotation)
+        colour = rotate_quarter(colour, rotation) if colour is not None else None
         notes.append(f"rotated {rotation} degrees clockwise")
     if background_unevenness(gray) > 35:
         gray = normalise_illumination(gray)
@@ -213,4 +219,6 @@ def preprocess(image: np.ndarray, dpi: int | None, target_dpi: int = 300,
     angle = estimate_skew(gray)
     if abs(angle) >= 0.1:
         gray = rotate_small(gray, angle)
-    return Preprocessed(gray=gray, dpi=dpi, rotation=rotation, skew_angle=angle, dewarped=dewarped, notes=tuple(notes))
+        colour = rotate_small(colour, angle) if colour is not None else None
+    return Preprocessed(gray=gray, dpi=dpi, rotation=rotation, skew_angle=angle, dewarped=dewarped, notes=tuple(notes),
+                        colour=colour)

@@ -98,7 +98,8 @@ class TextLayer:
 
     ``image_coverage`` is the share (0..1) of the page area covered by embedded
     raster images; a value near 1 means the page is a scan, and its text (if any)
-    was added by the scanner's OCR.
+    was added by the scanner's OCR. ``image_boxes``: where images smaller than
+    half the page sit (pasted signatures, stamps, logos), in points.
     """
 
     words: tuple[Word, ...]
@@ -107,6 +108,7 @@ class TextLayer:
     char_count: int
     image_coverage: float
     rotation: int = 0
+    image_boxes: tuple[BBox, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,9 @@ class Preprocessed:
     ``rotation``: clockwise quarter turn applied (0, 90, 180, 270).
     ``skew_angle``: degrees the original was rotated counter-clockwise to deskew.
     ``dewarped``: True when a photographed page outline was found and rectified.
+    ``colour``: the same page in RGB (H, W, 3), with the same geometry as
+    ``gray`` but its coloured ink kept (for signatures and stamps); ``None``
+    for a gray source.
     """
 
     gray: "object"  # numpy.ndarray (H, W) uint8; typed loosely to keep numpy out of the signature
@@ -160,6 +165,7 @@ class Preprocessed:
     skew_angle: float = 0.0
     dewarped: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    colour: "object" = None
 
 
 @dataclass(frozen=True)
@@ -204,3 +210,27 @@ class Shape:
     kind: str
     bbox: BBox
     confidence: float
+
+
+#: Kinds of ink mark (:class:`InkMark`): a handwritten signature, a paraf
+#: (small handwritten initials), an official stamp (round or oval ring).
+MARK_KINDS = ("signature", "paraf", "stamp")
+
+
+@dataclass(frozen=True)
+class InkMark:
+    """Non-print ink found on a page image.
+
+    ``kind`` one of :data:`MARK_KINDS`; ``bbox`` in PDF points (top-left
+    origin); ``confidence`` 0..1; ``colour`` the ink colour (``black``,
+    ``blue``, ``purple``, ``red``, ``green``); ``pasted`` True when the mark
+    lies inside an image pasted into a born-digital PDF; ``stroke_pt`` the
+    mean stroke width in points (0 for stamps).
+    """
+
+    kind: str
+    bbox: BBox
+    confidence: float
+    colour: str = "black"
+    pasted: bool = False
+    stroke_pt: float = 0.0

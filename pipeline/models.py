@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from extractors.records import POINTS_PER_INCH, BBox, Ruling, Shape, Word, mean_confidence
+from extractors.records import POINTS_PER_INCH, BBox, InkMark, Ruling, Shape, Word, mean_confidence
 
 from .values import ParsedValue
 
@@ -99,7 +99,9 @@ class PageResult(BaseModel):
     """One page after acquisition: its words (bboxes in PDF points) and how they
     were obtained. ``rotation``: clockwise quarter turn applied (degrees);
     ``skew_angle``: deskew correction (degrees); ``dpi``: raster resolution
-    used for OCR (``None`` for text-layer pages)."""
+    used for OCR (``None`` for text-layer pages). ``marks``: signatures,
+    parafs and stamps on the page image (:mod:`extractors.ink`);
+    ``marks_checked`` is False when the page was never looked at as an image."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -117,6 +119,8 @@ class PageResult(BaseModel):
     rulings: list[Ruling] = Field(default_factory=list)
     shapes: list[Shape] = Field(default_factory=list)
     tables: list["Table"] = Field(default_factory=list)
+    marks: list[InkMark] = Field(default_factory=list)
+    marks_checked: bool = False
     notes: list[str] = Field(default_factory=list)
 
     @property
@@ -328,6 +332,46 @@ class PerformanceDoc(BaseModel):
     flags: list[str] = Field(default_factory=list)
 
 
+Box = tuple[float, float, float, float]
+
+
+class SignatureCheck(BaseModel):
+    """One expected signature block on one page and what was found in it.
+
+    ``role``: ``pihak_pertama`` / ``pihak_kedua`` (PK), ``disahkan_oleh``
+    (SOP approval), ``mengetahui`` (countersignature), ``penandatangan``
+    (any other jabatan + name + NIP block). Boxes are PDF points, top-left
+    origin: ``zone`` is where the pen goes. ``signed`` / ``stamp`` /
+    ``paraf`` are ``None`` when the page was not examined as an image.
+    Confidences are 0..1. ``flags``: ``unsigned``, ``stamp_missing``,
+    ``no_nip``, ``nip_invalid``, ``nip_flagged``, ``ink_not_checked``,
+    ``name_differs_between_pages`` (with ``name_variants``)."""
+
+    role: str
+    page_no: int
+    jabatan: str | None = None
+    nama: str | None = None
+    pangkat: str | None = None
+    nip_raw: str | None = None
+    nip_check: NipCheck | None = None
+    zone: Box
+    name_provenance: Provenance = Field(default_factory=Provenance)
+    signed: bool | None = None
+    signed_confidence: float | None = None
+    signature_bbox: Box | None = None
+    signature_colour: str | None = None
+    pasted: bool = False
+    stamp: bool | None = None
+    stamp_required: bool = False
+    stamp_confidence: float | None = None
+    stamp_bbox: Box | None = None
+    stamp_colour: str | None = None
+    paraf: bool | None = None
+    paraf_bbox: Box | None = None
+    name_variants: list[str] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)
+
+
 class Classification(BaseModel):
     """Document type with its score (0..1), the runner-up scores, and the evidence
     (matched phrases and structure cues) that decided it."""
@@ -351,6 +395,7 @@ class DocumentResult(BaseModel):
     tables: list[Table] = Field(default_factory=list)
     sop_steps: list[SopStep] = Field(default_factory=list)
     performance: PerformanceDoc | None = None
+    signatures: list[SignatureCheck] = Field(default_factory=list)
     year: int | None = None
     periods: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

@@ -16,7 +16,7 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import UnidentifiedImageError
 
-from extractors import grid, images, pdf_text, preprocess, shapes
+from extractors import grid, images, ink, pdf_text, preprocess, shapes
 from extractors.ocr import OcrFailedError, TesseractOcr
 from extractors.records import POINTS_PER_INCH
 from extractors.render import PdfRenderer
@@ -58,9 +58,9 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
     notes = list(notes or [])
     try:
         pre = preprocess.preprocess(image, dpi, settings.ocr_dpi)
-        ink = preprocess.ink_ratio(pre.gray)
+        ink_share = preprocess.ink_ratio(pre.gray)
         rulings, symbols = [], []
-        if ink < BLANK_INK_RATIO:
+        if ink_share < BLANK_INK_RATIO:
             notes.append("blank page: not OCR-ed")
             words, mean = [], None
         else:
@@ -82,7 +82,9 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
         page = PageResult(page_no=page_no, width_pt=w * s, height_pt=h * s, text_source="ocr",
                           text_layer_quality=text_layer_quality, rotation=pre.rotation, skew_angle=pre.skew_angle,
                           dpi=pre.dpi, mean_confidence=round(mean, 1) if mean is not None else None,
-                          ink_ratio=round(ink, 4), words=words, rulings=rulings, shapes=symbols, notes=notes)
+                          ink_ratio=round(ink_share, 4), words=words, rulings=rulings, shapes=symbols, notes=notes)
+        page.marks = ink.find_marks(pre.colour if pre.colour is not None else pre.gray, pre.dpi, words) if words else []
+        page.marks_checked = True
         page.tables = extract_tables(page)
         if page.tables:
             n = reocr_weak_cells(page.tables, pre.gray, pre.dpi, ocr, settings.cell_reocr_confidence)
@@ -114,6 +116,17 @@ def _vector_shapes(renderer: PdfRenderer, index: int) -> list:
     (vector outlines come in too many drawing styles to read them as paths)."""
     rgb = renderer.render(index, SHAPE_DPI)
     return shapes.detect_shapes(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), SHAPE_DPI)
+
+
+def _layer_marks(renderer: PdfRenderer, index: int, layer, scanned: bool) -> list:
+    """Ink marks of a text-layer page: on a scan with an accepted scanner text
+    layer, every mark; on a born-digital page, only marks inside its pasted
+    images (a signature or stamp pasted as a picture); none when it has no
+    image at all (nothing is rendered then)."""
+    if not scanned and not layer.image_boxes:
+        return []
+    rgb = renderer.render(index, ink.MARK_DPI)
+    return ink.find_marks(rgb, ink.MARK_DPI, layer.words, None if scanned else list(layer.image_boxes))
 
 
 def _open_pdf(path: Path) -> PdfRenderer:
@@ -162,7 +175,8 @@ def pdf_pages(path: Path, settings: Settings, ocr: TesseractOcr) -> Iterator[Pag
                     page = PageResult(page_no=i + 1, width_pt=layer.width_pt, height_pt=layer.height_pt,
                                       text_source="text_layer", text_layer_quality=quality,
                                       words=list(layer.words), rulings=rulings, shapes=symbols,
-                                      notes=notes + (["scanner text layer accepted"] if scanned else []))
+                                      notes=notes + (["scanner text layer accepted"] if scanned else []),
+                                      marks=_layer_marks(renderer, i, layer, scanned), marks_checked=True)
                     page.tables = extract_tables(page)
                     yield page
                     continue

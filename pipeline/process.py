@@ -18,6 +18,7 @@ from .models import DocumentResult, SopHeader
 from .pages import image_pages, pdf_pages
 from .performance import parse_performance
 from .sop_header import parse_sop_header
+from .signatures import check_signatures
 from .sop_steps import parse_sop_steps
 from .tables import stitch
 
@@ -73,6 +74,8 @@ def process_file(path: Path, sha256: str, original_name: str, settings: Settings
     performance = parse_performance(classification.doc_type, tables, page_lines, texts, original_name)
     if performance is not None and performance.flags:
         warnings.append("performance data needs review: " + ", ".join(performance.flags))
+    sop_header = header if classification.doc_type == "sop" else None
+    signatures = check_signatures(pages, page_lines, sop_header)
     ents = entities("\n".join(texts))
     periods = sorted({re.sub(r"\s+", " ", e.text.upper()) for e in ents if e.label == "PERIOD" and not e.text.lower().startswith(("tahun", "ta"))})
     years = [int(m) for e in ents if e.label in ("PERIOD", "DATE") for m in re.findall(r"(?:19|20)\d\d", e.text)]
@@ -80,6 +83,5 @@ def process_file(path: Path, sha256: str, original_name: str, settings: Settings
     return DocumentResult(
         sha256=sha256, original_name=original_name, file_type=file_type, size_bytes=path.stat().st_size,
         pages=pages, classification=classification,
-        sop_header=header if classification.doc_type == "sop" else None, tables=tables, sop_steps=steps,
-        performance=performance,
+        sop_header=sop_header, tables=tables, sop_steps=steps, performance=performance, signatures=signatures,
         year=year, periods=periods, warnings=warnings, seconds=round(time.perf_counter() - t0, 3))

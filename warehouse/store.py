@@ -120,6 +120,7 @@ class Warehouse:
                 self._insert_sop_steps(con, doc_id, doc)
                 if doc.performance is not None:
                     self._insert_performance(con, doc_id, doc)
+                self._insert_signatures(con, doc_id, doc)
                 con.commit()
                 return int(doc_id)
             except BaseException:
@@ -142,6 +143,7 @@ class Warehouse:
             "ink_ratio": pa.array([p.ink_ratio for p in doc.pages], pa.float64()),
             "word_count": [len(p.words) for p in doc.pages],
             "notes": [json.dumps(p.notes) for p in doc.pages],
+            "marks_checked": [p.marks_checked for p in doc.pages],
         })
         _append_arrow(con, "raw_pages", pages)
         cols: dict[str, list] = {k: [] for k in ("document_id", "page_no", "word_no", "text", "x0", "y0", "x1", "y1",
@@ -211,6 +213,26 @@ class Warehouse:
             con.execute("INSERT INTO raw_nip_checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [doc_id, "disahkan_nip", n.raw, n.digits, n.status, json.dumps(n.reasons), n.birth_date,
                          n.appointment, n.gender])
+
+    @staticmethod
+    def _insert_signatures(con: duckdb.DuckDBPyConnection, doc_id: int, doc: DocumentResult) -> None:
+        """Signature blocks and every ink mark of every page."""
+        none4 = (None,) * 4
+        rows = []
+        for k, c in enumerate(doc.signatures, start=1):
+            nc = c.nip_check
+            rows.append([doc_id, k, c.page_no, c.role, c.jabatan, c.nama, c.pangkat, c.nip_raw,
+                         nc.digits if nc else None, nc.status if nc else None, nc.reasons if nc else None,
+                         *c.zone, *(_box(c.name_provenance)), c.name_provenance.confidence, c.name_provenance.extractor,
+                         c.signed, c.signed_confidence, *(c.signature_bbox or none4), c.signature_colour, c.pasted,
+                         c.stamp, c.stamp_required, c.stamp_confidence, *(c.stamp_bbox or none4), c.stamp_colour,
+                         c.paraf, *(c.paraf_bbox or none4), c.name_variants, c.flags])
+        if rows:
+            con.executemany(f"INSERT INTO raw_signature_blocks VALUES ({', '.join(['?'] * len(rows[0]))})", rows)
+        marks = [[doc_id, p.page_no, m.kind, m.bbox.x0, m.bbox.y0, m.bbox.x1, m.bbox.y1, m.confidence, m.colour,
+                  m.pasted, m.stroke_pt] for p in doc.pages for m in p.marks]
+        if marks:
+            con.executemany("INSERT INTO raw_marks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", marks)
 
     @staticmethod
     def _insert_performance(con: duckdb.DuckDBPyConnection, doc_id: int, doc: DocumentResult) -> None:

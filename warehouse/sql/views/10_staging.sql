@@ -85,3 +85,15 @@ FROM raw_corrections;
 
 CREATE OR REPLACE VIEW stg_deadlines AS
 SELECT document, days FROM raw_deadlines;
+
+CREATE OR REPLACE VIEW stg_signature_blocks AS
+SELECT document_id, block_no, page_no, role, jabatan, nama, pangkat, nip_raw, nip, nip_status, nip_reasons,
+       zone_x0, zone_y0, zone_x1, zone_y1, name_x0, name_y0, name_x1, name_y1, name_confidence, extractor,
+       signed, signed_confidence, signature_x0, signature_y0, signature_x1, signature_y1, signature_colour, pasted,
+       stamp, stamp_required, stamp_confidence, stamp_x0, stamp_y0, stamp_x1, stamp_y1, stamp_colour,
+       paraf, paraf_x0, paraf_y0, paraf_x1, paraf_y1, name_variants, flags
+FROM raw_signature_blocks;
+
+CREATE OR REPLACE VIEW stg_marks AS
+SELECT document_id, page_no, kind, x0, y0, x1, y1, confidence, colour, pasted, stroke_pt
+FROM raw_marks;

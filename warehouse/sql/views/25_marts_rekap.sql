@@ -19,22 +19,40 @@ SELECT year, unit_key,
 FROM seen
 GROUP BY year, unit_key;
 
--- Expected signatories per document: the PK's two parties and the SOP's approver, with the printed name, NIP and
--- its check. `signed`, `stamp` and `paraf` stay NULL ("not checked") until the signature detector fills them.
+-- Expected signatories per document (issue 5): one row per signatory (the same role and NIP, or the same role when
+-- no NIP is printed, on every page that prints the block). signed = signed on every page that carries the block;
+-- stamp/paraf = seen on at least one page. NULL = the pages were never examined as images (documents loaded before
+-- signature detection). name_consistent is false when the printed name differs between pages.
 CREATE OR REPLACE VIEW fct_signatures AS
-SELECT document_id, 'pihak_' || pihak AS role, jabatan, nama, pangkat, nip, nip_status, nip_reasons,
-       page_no, x0, y0, x1, y1, confidence,
-       NULL::BOOLEAN AS signed, NULL::BOOLEAN AS stamp, NULL::BOOLEAN AS paraf
-FROM stg_parties
-UNION ALL
-SELECT f.document_id, 'disahkan_oleh', j.value, f.value, pg.value, n.value, c.status, c.reasons,
-       f.page_no, f.x0, f.y0, f.x1, f.y1, f.confidence, NULL, NULL, NULL
-FROM stg_fields f
-LEFT JOIN stg_fields j ON j.document_id = f.document_id AND j.field = 'disahkan_jabatan'
-LEFT JOIN stg_fields pg ON pg.document_id = f.document_id AND pg.field = 'disahkan_pangkat'
-LEFT JOIN stg_fields n ON n.document_id = f.document_id AND n.field = 'disahkan_nip'
-LEFT JOIN stg_nip_checks c ON c.document_id = f.document_id AND c.field = 'disahkan_nip'
-WHERE f.field = 'disahkan_nama';
+WITH b AS (
+    SELECT *, CASE WHEN nip IS NOT NULL AND length(nip) >= 15 THEN role || ':' || nip
+                   WHEN role = 'penandatangan' THEN role || ':' || coalesce(upper(nama), '') || ':' || page_no
+                   ELSE role END AS signatory_key
+    FROM stg_signature_blocks
+)
+SELECT document_id, signatory_key, any_value(role) AS role,
+       arg_max(jabatan, length(coalesce(jabatan, '')))            AS jabatan,
+       arg_max(nama, coalesce(name_confidence, 100))              AS nama,
+       arg_max(pangkat, length(coalesce(pangkat, '')))            AS pangkat,
+       arg_max(nip, nip_status = 'valid')                         AS nip,
+       arg_max(nip_status, nip_status = 'valid')                  AS nip_status,
+       arg_max(nip_reasons, nip_status = 'valid')                 AS nip_reasons,
+       list(page_no ORDER BY page_no)                             AS pages,
+       list(page_no ORDER BY page_no) FILTER (WHERE signed = false) AS unsigned_pages,
+       min(page_no)                                               AS page_no,
+       arg_min(zone_x0, page_no) AS x0, arg_min(zone_y0, page_no) AS y0,
+       arg_min(zone_x1, page_no) AS x1, arg_min(zone_y1, page_no) AS y1,
+       CASE WHEN count(signed) < count(*) THEN NULL ELSE bool_and(signed) END AS signed,
+       min(signed_confidence)                                     AS signed_confidence,
+       bool_or(pasted)                                            AS pasted,
+       CASE WHEN count(stamp) < count(*) THEN NULL ELSE bool_or(stamp) END AS stamp,
+       bool_or(stamp_required)                                    AS stamp_required,
+       CASE WHEN count(paraf) < count(*) THEN NULL ELSE bool_or(paraf) END AS paraf,
+       NOT bool_or(list_contains(flags, 'name_differs_between_pages')) AS name_consistent,
+       list_distinct(flatten(list(name_variants)))                AS name_variants,
+       list_distinct(flatten(list(flags)))                        AS flags
+FROM b
+GROUP BY document_id, signatory_key;
 
 -- One row per indicator, unit, year and quarter 1..4: every catalogue indicator in every quarter (so a quarter
 -- nobody reported is a row, not a gap) plus report rows that map to no catalogue indicator. The value is the

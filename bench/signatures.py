@@ -1,0 +1,139 @@
+"""Signature benchmark: prints figures, asserts nothing.
+
+1. Whole-page detector (:func:`extractors.ink.find_marks`, no anchors, no OCR)
+   on ../shared/corpus/signatures (120 page images, YOLO labels, class 0 =
+   signature): precision, recall and F1 at IoU >= 0.5, page-level signed /
+   unsigned accuracy, pages per second.
+2. Documents: every PK and SOP in ../shared/corpus/pk and /sop through the
+   pipeline; signed / unsigned per document against the MANIFEST's
+   ``has_signature``, and the signature blocks found.
+
+Run: ``.venv/bin/python -m bench.signatures [--corpus DIR] [--show N]``.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from extractors.ink import find_marks, iou, page_signatures
+from extractors.records import POINTS_PER_INCH, BBox
+
+#: The Tobacco800 pages were resized to 640 x 640 from US-letter sheets (8.5 x 11 in).
+TOBACCO_DPI = round(640 / 8.5)
+
+
+def _labels(path: Path, w: int, h: int) -> list[BBox]:
+    out = []
+    for ln in path.read_text().splitlines():
+        parts = ln.split()
+        if len(parts) == 5 and parts[0] == "0":
+            cx, cy, bw, bh = (float(v) for v in parts[1:])
+            out.append(BBox((cx - bw / 2) * w, (cy - bh / 2) * h, (cx + bw / 2) * w, (cy + bh / 2) * h))
+    return out
+
+
+def whole_page(corpus: Path, show: int = 0) -> dict:
+    """Detector figures on the labelled page images."""
+    images = sorted((corpus / "signatures" / "images").glob("*.jpg"))
+    tp = fp = fn = pages_ok = 0
+    t0 = time.perf_counter()
+    misses = []
+    for img_path in images:
+        # back to the sheet's proportions (the images were squashed to a square)
+        rgb = np.asarray(Image.open(img_path).convert("RGB").resize((640, round(640 * 11 / 8.5))))
+        h, w = rgb.shape[:2]
+        truth = _labels(corpus / "signatures" / "labels" / (img_path.stem + ".txt"), w, h)
+        px = TOBACCO_DPI / POINTS_PER_INCH
+        pred = [m.bbox.scaled(px) for m in page_signatures(find_marks(rgb, TOBACCO_DPI))]
+        used: set[int] = set()
+        hit = 0
+        for p in sorted(pred, key=lambda b: -b.width * b.height):
+            best = max(((iou(p, t), k) for k, t in enumerate(truth) if k not in used), default=(0.0, -1))
+            if best[0] >= 0.5:
+                used.add(best[1])
+                hit += 1
+        tp += hit
+        fp += len(pred) - hit
+        fn += len(truth) - hit
+        pages_ok += (bool(pred) == bool(truth))
+        if hit < len(truth) or hit < len(pred):
+            misses.append((img_path.name, len(truth), len(pred), hit))
+    secs = time.perf_counter() - t0
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    for m in misses[:show]:
+        print("  miss", *m)
+    return {"pages": len(images), "signatures": tp + fn, "tp": tp, "fp": fp, "fn": fn, "precision": p,
+            "recall": r, "f1": f1, "page_accuracy": pages_ok / len(images), "pages_per_s": len(images) / secs}
+
+
+def documents(corpus: Path, home: Path) -> list[dict]:
+    """Every PK / IKU / SOP of the corpus through the pipeline: signature
+    blocks and the document-level decision (any block signed, or any
+    signature mark on a page when no block was recognised)."""
+    import hashlib
+
+    from pipeline.config import Settings
+    from pipeline.process import make_ocr, process_file
+
+    settings = Settings(home=home)
+    ocr = make_ocr(settings)
+    out = []
+    with open(corpus / "MANIFEST.csv", newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["file"].startswith(("pk/", "sop/"))]
+    for r in rows:
+        path = corpus / r["file"]
+        t0 = time.perf_counter()
+        doc = process_file(path, hashlib.sha256(path.read_bytes()).hexdigest(), path.name, settings, ocr)
+        blocks = doc.signatures
+        if blocks:
+            signed = any(b.signed for b in blocks)
+        else:
+            signed = any(page_signatures(p.marks) for p in doc.pages)
+        out.append({"file": r["file"], "truth": r["has_signature"], "signed": signed, "blocks": blocks,
+                    "pages": len(doc.pages), "seconds": time.perf_counter() - t0})
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "corpus")
+    ap.add_argument("--show", type=int, default=0, help="print this many missed pages")
+    ap.add_argument("--skip-documents", action="store_true", help="only the whole-page detector")
+    ap.add_argument("--home", help="data home whose OCR cache to reuse (default: a temporary one)")
+    args = ap.parse_args(argv)
+    if not (args.corpus / "signatures").is_dir():
+        print(f"corpus not found at {args.corpus}", file=sys.stderr)
+        return 2
+    r = whole_page(args.corpus, args.show)
+    print(f"Whole-page signature detector on {r['pages']} labelled pages ({r['signatures']} signatures), IoU >= 0.5")
+    print(f"  precision {r['precision']:.3f}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}  "
+          f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
+    print(f"  page-level signed/unsigned accuracy {r['page_accuracy']:.3f}; {r['pages_per_s']:.1f} pages/s")
+    if args.skip_documents:
+        return 0
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = documents(args.corpus, Path(args.home) if args.home else Path(tmp))
+    ok = sum((d["signed"] and d["truth"] == "yes") or (not d["signed"] and d["truth"] == "no") for d in docs)
+    print(f"\nDocuments (PK, IKU, SOP): signed/unsigned against MANIFEST has_signature: {ok}/{len(docs)} correct")
+    for d in docs:
+        mark = "ok " if (d["signed"] and d["truth"] == "yes") or (not d["signed"] and d["truth"] == "no") else "XX "
+        print(f"  {mark}{d['file']}: truth {d['truth']}, found {'signed' if d['signed'] else 'unsigned'}, "
+              f"{len(d['blocks'])} block(s), {d['pages']} page(s), {d['seconds']:.1f} s")
+        for b in d["blocks"]:
+            state = {True: "signed", False: "UNSIGNED", None: "not checked"}[b.signed]
+            print(f"       p{b.page_no} {b.role:<14} {str(b.nama)[:40]:<40} NIP {b.nip_check.status if b.nip_check else '-':<7} "
+                  f"{state}{' (pasted)' if b.pasted else ''}{', stamp' if b.stamp else ''}{', paraf' if b.paraf else ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

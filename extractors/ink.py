@@ -1,0 +1,408 @@
+"""Handwriting and stamps on a page image with OpenCV: signatures, parafs and
+round or oval official stamps.
+
+Works at :data:`MARK_DPI` (the page is resampled to it). Steps:
+
+1. **Ink**: adaptive + Otsu threshold of the gray page, OR-ed with coloured
+   pixels (HSV saturation), since blue pen and purple stamps are light.
+2. **Stamps**: ring candidates from Hough circles on the page and from large
+   coloured blobs; a candidate is kept when ink runs round most of its
+   circumference while the band just outside is mostly paper (a ring, not a
+   paragraph of text). The stamp's own colour is then removed, so a signature
+   in another colour on top of it stays.
+3. **Print removed**: ruled lines (long straight runs), the boxes of the
+   printed words (OCR or text layer, when given), and components no taller
+   than printed letters (1.6 x the median letter height on the page).
+4. **Handwriting**: what is left is grouped by a small dilation into
+   clusters; a cluster whose tallest stroke is well above letter height, with
+   thin strokes (not a filled logo) and a low ink density, is a ``signature``
+   (at least :data:`SIGNATURE_MIN_W_IN` wide) or a ``paraf`` (smaller).
+
+Rules of thumb behind the numbers: a signature on an A4 form is 0.5-3 inches
+wide and 0.2-1.2 inches tall, written with a 0.5-1 mm pen (1.4-2.8 pt); a
+paraf is 0.15-0.5 inch; an Indonesian official stamp (cap dinas) is a ring of
+3-4.5 cm (0.6-1.8 inch) across (Permendagri 54/2009 on official stamps).
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import cv2
+import numpy as np
+
+from .grid import ink_mask
+from .records import POINTS_PER_INCH, BBox, InkMark, Word
+
+#: Working resolution (pixels per inch) of the mark detector.
+MARK_DPI = 150
+#: HSV saturation / value (0-255) of coloured ink.
+COLOUR_SAT, COLOUR_VAL = 70, 60
+#: Smallest stroke component kept, in square inches (specks, dust, JPEG noise).
+MIN_COMPONENT_IN2 = 0.0004
+#: A component this many times the median printed-letter height is handwriting (or a logo).
+TALL_FACTOR = 1.6
+#: Letter height assumed when a page has too few letters to measure, in inches.
+DEFAULT_LETTER_IN = 0.11
+#: Gap joined between strokes of one signature, in inches (twice that sideways).
+JOIN_IN = 0.07
+#: Size limits, inches.
+SIGNATURE_MIN_W_IN, SIGNATURE_MIN_H_IN = 0.42, 0.16
+PARAF_MIN_W_IN, PARAF_MIN_H_IN = 0.12, 0.1
+MAX_HANDWRITING_IN = 4.5
+#: Ink density (ink pixels / box area) above which a blob is filled print, a logo or a photo.
+MAX_DENSITY = 0.3
+#: Mean stroke width above which a blob is a logo or shading (points).
+MAX_STROKE_PT = 4.0
+#: Stamp ring radius, inches.
+STAMP_MIN_R_IN, STAMP_MAX_R_IN = 0.28, 1.0
+#: Share of the circumference that must carry ink, and how much emptier the band outside must be.
+RING_MIN_HIT, RING_MIN_CONTRAST = 0.62, 0.3
+#: A printed word's confidence (percent) from which its box is erased as print.
+WORD_MIN_CONFIDENCE = 55.0
+
+
+def _resample(image: np.ndarray, dpi: int) -> np.ndarray:
+    if dpi == MARK_DPI:
+        return image
+    f = MARK_DPI / dpi
+    interp = cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC
+    return cv2.resize(image, (max(1, round(image.shape[1] * f)), max(1, round(image.shape[0] * f))), interpolation=interp)
+
+
+def colour_name(hues: np.ndarray) -> str:
+    """Name of the dominant colour of coloured-ink pixels given their OpenCV hues
+    (0-179); ``black`` for an empty array."""
+    if hues.size == 0:
+        return "black"
+    h = float(np.median(hues))
+    if h < 10 or h >= 165:
+        return "red"
+    if 35 <= h < 85:
+        return "green"
+    if 85 <= h < 128:
+        return "blue"
+    if 128 <= h < 165:
+        return "purple"
+    return "other"
+
+
+def _many_hues(hues: np.ndarray) -> bool:
+    """True when coloured pixels split over two or more colour names with at
+    least a fifth each (a coloured coat of arms), or are mostly green/yellow
+    (regional emblems; official stamps are purple, blue, red or black)."""
+    buckets = np.digitize(hues, [10, 35, 85, 165])  # red, yellow, green, blue-purple (one stamp ink), red
+    buckets[buckets == 4] = 0
+    shares = np.bincount(buckets, minlength=4) / max(1, hues.size)
+    return int((shares >= 0.2).sum()) >= 2 or shares[1] + shares[2] > 0.5
+
+
+def _ring_score(ink: np.ndarray, cx: float, cy: float, rx: float, ry: float) -> tuple[float, float]:
+    """(share of 96 directions with ink on the ellipse (cx, cy, rx, ry) band,
+    share with ink on a band 15-28 % further out)."""
+    h, w = ink.shape
+    angles = np.linspace(0, 2 * np.pi, 96, endpoint=False)
+    cos, sin = np.cos(angles), np.sin(angles)
+
+    def hits(f0: float, f1: float) -> float:
+        found = np.zeros(angles.size, bool)
+        for f in np.linspace(f0, f1, 6):
+            xs = np.clip((cx + f * rx * cos).astype(int), 0, w - 1)
+            ys = np.clip((cy + f * ry * sin).astype(int), 0, h - 1)
+            found |= ink[ys, xs] > 0
+        return float(found.mean())
+
+    return hits(0.9, 1.04), hits(1.15, 1.28)
+
+
+def _stamp_candidates(gray: np.ndarray, colour: np.ndarray) -> list[tuple[float, float, float, float]]:
+    """Ellipses (cx, cy, rx, ry) in pixels that may be stamps: Hough circles of
+    the gray page and the bounding ellipses of large coloured blobs."""
+    f = 3  # Hough on a third of the resolution: same circles, a tenth of the time
+    small = cv2.resize(gray, (gray.shape[1] // f, gray.shape[0] // f), interpolation=cv2.INTER_AREA)
+    rmin, rmax = int(STAMP_MIN_R_IN * MARK_DPI), int(STAMP_MAX_R_IN * MARK_DPI)
+    out: list[tuple[float, float, float, float]] = []
+    circles = cv2.HoughCircles(cv2.GaussianBlur(small, (5, 5), 1.5), cv2.HOUGH_GRADIENT_ALT, dp=1.5,
+                               minDist=rmin * 2 / f, param1=150, param2=0.75, minRadius=rmin // f, maxRadius=rmax // f)
+    if circles is not None:
+        out += [(float(x) * f, float(y) * f, float(r) * f, float(r) * f) for x, y, r in circles[0][:40]]
+    if colour.any():
+        joined = cv2.dilate(colour, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9)))
+        n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+        for i in range(1, n):
+            x, y, w, h, _ = stats[i]
+            if 2 * rmin <= min(w, h) and max(w, h) <= 2.4 * rmax and 0.6 <= w / h <= 1.65:
+                out.append((x + w / 2, y + h / 2, w / 2, h / 2))
+    return out
+
+
+def find_stamps(gray: np.ndarray, ink: np.ndarray, colour: np.ndarray, hue: np.ndarray) -> list[tuple[BBox, float, str]]:
+    """Stamps on a page at :data:`MARK_DPI`: (bbox in pixels, confidence 0..1,
+    colour). ``ink``/``colour`` are 255-masks, ``hue`` the OpenCV hue plane."""
+    found: list[tuple[BBox, float, str]] = []
+    for cx, cy, rx, ry in _stamp_candidates(gray, colour):
+        on, off = _ring_score(ink, cx, cy, rx, ry)
+        if on < RING_MIN_HIT or on - off < RING_MIN_CONTRAST:
+            continue
+        box = BBox(cx - rx * 1.06, cy - ry * 1.06, cx + rx * 1.06, cy + ry * 1.06)
+        if any(_iou(box, b) > 0.3 or _inside(box, b) for b, _, _ in found):
+            continue
+        x0, y0, x1, y1 = (max(0, int(v)) for v in (box.x0, box.y0, box.x1, box.y1))
+        if np.count_nonzero(ink[y0:y1, x0:x1]) > 0.45 * max(1, (x1 - x0) * (y1 - y0)):
+            continue  # a filled emblem or photo, not a ring of print
+        sel = colour[y0:y1, x0:x1] > 0
+        if sel.mean() > 0.01 and _many_hues(hue[y0:y1, x0:x1][sel]):
+            continue  # a coloured logo: a stamp is printed in one colour
+        name = colour_name(hue[y0:y1, x0:x1][sel]) if sel.mean() > 0.01 else "black"
+        conf = min(1.0, 0.5 + (on - off))
+        found.append((box, round(conf, 2), name))
+    return found
+
+
+def _iou(a: BBox, b: BBox) -> float:
+    ix = max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0))
+    iy = max(0.0, min(a.y1, b.y1) - max(a.y0, b.y0))
+    inter = ix * iy
+    union = a.width * a.height + b.width * b.height - inter
+    return inter / union if union > 0 else 0.0
+
+
+def iou(a: BBox, b: BBox) -> float:
+    """Intersection over union of two boxes (any unit)."""
+    return _iou(a, b)
+
+
+def _inside(a: BBox, b: BBox) -> bool:
+    return a.x0 >= b.x0 and a.y0 >= b.y0 and a.x1 <= b.x1 and a.y1 <= b.y1
+
+
+def _erase_rulings(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ink with straight horizontal and vertical runs longer than 0.6 inch
+    removed, the mask of the removed lines)."""
+    length = int(0.6 * MARK_DPI)
+    h = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    v = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    lines = cv2.dilate(cv2.bitwise_or(h, v), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    return cv2.bitwise_and(ink, cv2.bitwise_not(lines)), lines
+
+
+def _erase_words(ink: np.ndarray, words: Iterable[Word]) -> None:
+    """Blank the boxes of confidently read printed words (in place). A word
+    box much taller than the page's median word is left alone: Tesseract
+    sometimes reads a signature as a word."""
+    s = MARK_DPI / POINTS_PER_INCH
+    kept = [w for w in words if (w.confidence is None or w.confidence >= WORD_MIN_CONFIDENCE)
+            and any(c.isalnum() for c in w.text)]
+    if not kept:
+        return
+    med = float(np.median([w.bbox.height for w in kept]))
+    for w in kept:
+        if w.bbox.height > 2.0 * med:
+            continue
+        b = w.bbox
+        ink[max(0, int(b.y0 * s) - 1):int(b.y1 * s) + 2, max(0, int(b.x0 * s) - 1):int(b.x1 * s) + 2] = 0
+
+
+def _letter_height(stats: np.ndarray) -> float:
+    """Median height (pixels) of letter-sized components; the default when the
+    page has too few."""
+    hs = stats[1:, cv2.CC_STAT_HEIGHT]
+    ws = stats[1:, cv2.CC_STAT_WIDTH]
+    sel = hs[(hs >= 0.04 * MARK_DPI) & (hs <= 0.3 * MARK_DPI) & (ws <= 0.6 * MARK_DPI)]
+    return float(np.median(sel)) if sel.size >= 20 else DEFAULT_LETTER_IN * MARK_DPI
+
+
+def _stroke_width(mask: np.ndarray) -> float:
+    """Mean stroke width (pixels) of a binary mask: twice the area over the perimeter."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    perim = sum(cv2.arcLength(c, True) for c in contours)
+    return 2.0 * float(np.count_nonzero(mask)) / perim if perim else 0.0
+
+
+def find_marks(image: np.ndarray, dpi: int, words: Iterable[Word] | None = None,
+               pasted_regions: list[BBox] | None = None) -> list[InkMark]:
+    """Signatures, parafs and stamps on one upright page image.
+
+    ``image``: (H, W, 3) RGB or (H, W) gray uint8 at ``dpi`` pixels per inch.
+    ``words``: printed words already read on the page (bboxes in PDF points),
+    erased before looking for handwriting; ``None`` (layout unknown) relies on
+    the letter-height rule alone. ``pasted_regions``: boxes (points) of images
+    pasted into a born-digital page; when given, only marks inside them are
+    returned and they are marked ``pasted``. Returns marks with bboxes in PDF
+    points. Blank pages and all-ink pages (photos) return no handwriting: an
+    all-ink page has no paper for strokes to stand on.
+    """
+    img = _resample(image, dpi)
+    if img.ndim == 3:
+        gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+        hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
+        colour = (((hsv[..., 1] > COLOUR_SAT) & (hsv[..., 2] > COLOUR_VAL)) * 255).astype(np.uint8)
+        hue = hsv[..., 0]
+    else:
+        gray = img
+        colour = np.zeros_like(gray)
+        hue = np.zeros_like(gray)
+    ink = cv2.bitwise_or(ink_mask(gray), colour)
+    if np.count_nonzero(ink) > 0.5 * ink.size or np.count_nonzero(ink) < 0.0005 * ink.size:
+        return []
+    to_pt = POINTS_PER_INCH / MARK_DPI
+    marks: list[InkMark] = []
+    for box, conf, name in find_stamps(gray, ink, colour, hue):
+        marks.append(InkMark("stamp", box.scaled(to_pt), conf, name))
+        x0, y0, x1, y1 = (max(0, int(v)) for v in (box.x0, box.y0, box.x1, box.y1))
+        region = ink[y0:y1, x0:x1]
+        if name != "black":  # remove the stamp's colour; other inks on it stay
+            same = _same_colour(hue[y0:y1, x0:x1], colour[y0:y1, x0:x1], name)
+            region[same] = 0
+    hand, lines = _erase_rulings(ink)
+    if words is not None:
+        _erase_words(hand, words)
+    marks += _handwriting(hand, hue, colour, lines)
+    if pasted_regions is not None:
+        inside = [m for m in marks if any(_centre_in(m.bbox, r) for r in pasted_regions)]
+        marks = [InkMark(m.kind, m.bbox, m.confidence, m.colour, True, m.stroke_pt) for m in inside]
+    return marks
+
+
+def _same_colour(hue: np.ndarray, colour: np.ndarray, name: str) -> np.ndarray:
+    sel = colour > 0
+    names = {"red": lambda h: (h < 10) | (h >= 165), "green": lambda h: (h >= 35) & (h < 85),
+             "blue": lambda h: (h >= 85) & (h < 128), "purple": lambda h: (h >= 128) & (h < 165)}
+    fn = names.get(name)
+    return sel & fn(hue) if fn else sel
+
+
+def _centre_in(b: BBox, r: BBox) -> bool:
+    return r.x0 <= b.cx <= r.x1 and r.y0 <= b.cy <= r.y1
+
+
+def _handwriting(ink: np.ndarray, hue: np.ndarray, colour: np.ndarray, lines: np.ndarray) -> list[InkMark]:
+    """Signature and paraf clusters of a print-free ink mask (pixels at
+    :data:`MARK_DPI`); ``lines`` is the mask of the ruled lines removed."""
+    px = MARK_DPI
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return []
+    letter = _letter_height(stats)
+    min_area = MIN_COMPONENT_IN2 * px * px
+    hs, ws, areas = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_AREA]
+    tall = (hs > TALL_FACTOR * letter) | (ws > 3 * TALL_FACTOR * letter) & (hs > letter)
+    keep = (areas >= min_area) & tall
+    keep[0] = False
+    seeds = (np.isin(labels, np.flatnonzero(keep)) * 255).astype(np.uint8)
+    if not seeds.any():
+        return []
+    # strokes of one signature sit side by side: join wide, barely in height
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (max(3, int(JOIN_IN * 2 * px) | 1), max(3, int(JOIN_IN * px) | 1)))
+    joined = cv2.dilate(seeds, kernel)
+    # the short strokes of the same hand (dots, small letters) whose middle falls in a joined region
+    cx = np.clip(stats[:, cv2.CC_STAT_LEFT] + ws // 2, 0, ink.shape[1] - 1)
+    cy = np.clip(stats[:, cv2.CC_STAT_TOP] + hs // 2, 0, ink.shape[0] - 1)
+    grow = (areas >= min_area) & (joined[cy, cx] > 0)
+    grow[0] = False
+    strokes = (np.isin(labels, np.flatnonzero(keep | grow)) * 255).astype(np.uint8)
+    m, clabels, cstats, _ = cv2.connectedComponentsWithStats(cv2.dilate(strokes, kernel), connectivity=8)
+    to_pt = POINTS_PER_INCH / px
+    out: list[InkMark] = []
+    for j in range(1, m):
+        x, y, w, h, _ = cstats[j]
+        sub = strokes[y:y + h, x:x + w].copy()
+        sub[clabels[y:y + h, x:x + w] != j] = 0
+        ys, xs = np.nonzero(sub)
+        if xs.size == 0:
+            continue
+        x0, x1, y0, y1 = x + xs.min(), x + xs.max() + 1, y + ys.min(), y + ys.max() + 1
+        w_in, h_in = (x1 - x0) / px, (y1 - y0) / px
+        density = xs.size / float((x1 - x0) * (y1 - y0))
+        stroke = _stroke_width(sub) * to_pt
+        if max(w_in, h_in) > MAX_HANDWRITING_IN or density > MAX_DENSITY or stroke > MAX_STROKE_PT:
+            continue
+        if w_in >= SIGNATURE_MIN_W_IN and h_in >= SIGNATURE_MIN_H_IN:
+            kind = "signature"
+        elif w_in >= PARAF_MIN_W_IN and h_in >= PARAF_MIN_H_IN and max(w_in, h_in) < SIGNATURE_MIN_W_IN * 1.5:
+            kind = "paraf"
+        else:
+            continue
+        if _in_corner(x0, y0, x1, y1, ink.shape) and lines[max(0, y0 - 3):y1 + 3, max(0, x0 - 3):x1 + 3].any():
+            continue  # the round corner of a page frame
+        ids = np.unique(labels[y:y + h, x:x + w][sub > 0])
+        tallest = float(hs[ids[ids > 0]].max()) / (y1 - y0)
+        sel = (colour[y:y + h, x:x + w] > 0) & (sub > 0)
+        if sel.sum() > 0.3 * xs.size and _many_hues(hue[y:y + h, x:x + w][sel]):
+            continue  # part of a coloured logo
+        name = colour_name(hue[y:y + h, x:x + w][sel]) if sel.sum() > 0.3 * xs.size else "black"
+        conf = handwriting_score(w_in, h_in, density, tallest, kind)
+        box = BBox(float(x0), float(y0), float(x1), float(y1)).scaled(to_pt)
+        out.append(InkMark(kind, box, conf, name, False, round(stroke, 2)))
+    return _merge_side_by_side(out)
+
+
+#: Two handwriting clusters on one baseline closer than this (inches) are one signature.
+MERGE_GAP_IN = 0.3
+
+
+def _merge_side_by_side(marks: list[InkMark]) -> list[InkMark]:
+    """Join handwriting clusters that sit side by side on one baseline (a first
+    name and a surname written apart) into one signature."""
+    gap = MERGE_GAP_IN * POINTS_PER_INCH
+    marks = sorted(marks, key=lambda m: m.bbox.x0)
+    merged = True
+    while merged:
+        merged = False
+        for i, a in enumerate(marks):
+            for j in range(i + 1, len(marks)):
+                b = marks[j]
+                if a.bbox.v_overlap(b.bbox) >= 0.5 and b.bbox.x0 - a.bbox.x1 <= gap and a.bbox.x1 - b.bbox.x0 <= gap + b.bbox.width:
+                    box = a.bbox.union(b.bbox)
+                    kind = "signature" if box.width >= SIGNATURE_MIN_W_IN * POINTS_PER_INCH else a.kind
+                    conf = max(a.confidence, b.confidence) if kind == "signature" else min(a.confidence, b.confidence)
+                    marks[i] = InkMark(kind, box, conf, a.colour if a.kind == "signature" else b.colour, False,
+                                       max(a.stroke_pt, b.stroke_pt))
+                    del marks[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return marks
+
+
+#: Distance from two page edges (inches) within which a curve touching a ruled line is a frame's round corner.
+CORNER_IN = 2.0
+
+
+def _in_corner(x0: int, y0: int, x1: int, y1: int, shape: tuple[int, ...]) -> bool:
+    """True for a mark whose centre lies within :data:`CORNER_IN` of both a
+    side and the top or bottom edge."""
+    h, w = shape[:2]
+    c = CORNER_IN * MARK_DPI
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return (cx < c or cx > w - c) and (cy < c or cy > h - c)
+
+
+def _ramp(v: float, lo: float, hi: float) -> float:
+    """0 at ``lo``, 1 at ``hi``, linear between (either direction)."""
+    return float(min(1.0, max(0.0, (v - lo) / (hi - lo))))
+
+
+def handwriting_score(w_in: float, h_in: float, density: float, tallest: float, kind: str) -> float:
+    """Confidence (0..1) that an ink cluster is handwriting rather than print
+    the OCR missed: the mean of four ramps - height (print lines are about
+    0.2 inch, signatures 0.35-1.1), ink density (pen strokes fill 10-24 % of
+    their box, print 20-40 %), the share of the height spanned by the tallest
+    single stroke (one connected pen movement), and width (signatures only;
+    a paraf is small by definition). Ranges measured on the labelled
+    Tobacco800 pages in ../shared/corpus/signatures (bench/signatures.py)."""
+    parts = [_ramp(density, 0.3, 0.16), _ramp(tallest, 0.45, 0.8)]
+    if kind == "signature":
+        parts += [_ramp(h_in, 0.2, 0.45), _ramp(w_in, 0.35, 0.9)]
+    else:
+        parts += [_ramp(h_in, 0.08, 0.18)]
+    return round(sum(parts) / len(parts), 2)
+
+
+#: Whole-page mode: a signature-sized cluster counts from this confidence.
+PAGE_SIGNATURE_MIN_CONFIDENCE = 0.75
+
+
+def page_signatures(marks: Iterable[InkMark], min_confidence: float = PAGE_SIGNATURE_MIN_CONFIDENCE) -> list[InkMark]:
+    """The whole-page detector's answer: signature marks at or above ``min_confidence``."""
+    return [m for m in marks if m.kind == "signature" and m.confidence >= min_confidence]

@@ -1,0 +1,390 @@
+"""Expected signature blocks and whether they were signed, stamped and initialled.
+
+A signature block (*blok tanda tangan*) is printed as: a heading (role such as
+``PIHAK KEDUA,`` / ``Mengetahui,`` / ``Disahkan oleh`` and the jabatan), a
+blank space where the pen goes, the printed name, the pangkat / golongan and
+``NIP. ...`` (PermenPAN-RB 53/2014 for the PK letter; PermenPAN-RB 35/2012 for
+the SOP AP approval; the report's jabatan + name + NIP block follows the same
+tata naskah dinas, Permendagri 54/2009).
+
+Blocks are found from the page's text (the NIP line, upward to the name and
+heading; role headings with no NIP under them; the SOP header's *Disahkan
+oleh* fields), then the ink marks of the page (:mod:`extractors.ink`) are
+matched to each block's pen zone: a handwriting mark in the zone is the
+signature, a stamp ring overlapping the zone is the stamp, a small
+handwriting mark beside the block is a paraf.
+
+Geometry is in PDF points, top-left origin.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from extractors.records import BBox, InkMark
+from rapidfuzz import fuzz
+
+from .layout import Line, Segment
+from .models import PageResult, Provenance, SignatureCheck, SopHeader
+from .nip import check_nip
+from .signatory import _JABATAN_HEAD, _is_pangkat, _looks_like_name
+
+#: Blank height above a printed name that counts as room for a pen, points.
+MIN_PEN_GAP_PT = 22.0
+#: Height of the pen zone assumed when the heading is not found, points (about 1 inch).
+DEFAULT_ZONE_PT = 72.0
+#: Widening of the zone beyond the printed block on each side, points (signatures overhang).
+ZONE_MARGIN_PT = 30.0
+#: How far beside a block a paraf is looked for, points.
+PARAF_REACH_PT = 90.0
+#: Lowest confidence of a handwriting mark accepted inside a pen zone.
+ZONE_MIN_CONFIDENCE = 0.3
+#: Roles that require the official stamp (cap dinas) next to the signature: the
+#: approval of an SOP (PermenPAN-RB 35/2012, the SOP AP identity sheet).
+STAMP_REQUIRED_ROLES = frozenset({"disahkan_oleh"})
+
+_NIP_LABEL = re.compile(r"\bN\s?I\s?P\b\.?\s*[:.]?\s*(.*)$", re.I)
+_ROLES = [
+    ("pihak_pertama", re.compile(r"\bPIHAK\s+(PERTAMA|KESATU|I)\b", re.I)),
+    ("pihak_kedua", re.compile(r"\bPIHAK\s+(KEDUA|II)\b", re.I)),
+    ("disahkan_oleh", re.compile(r"\bdisahkan\b", re.I)),
+    ("mengetahui", re.compile(r"\bmengetahui\b", re.I)),
+]
+_PLACE_DATE = re.compile(r"^[A-Z][A-Za-z .]+,\s*(\d{1,2}\s+)?(?P<month>Januari|Februari|Pebruari|Maret|April|Mei|Juni|Juli|"
+                         r"Agustus|September|Oktober|Nopember|November|Desember)?\s*(?P<year>\d{4})?\s*$", re.I)
+_FORM_LABEL = re.compile(r"\b(NAMA\s+SOP|Nomor|Tanggal|Disahkan)\b", re.I)
+
+
+def _is_place_date(text: str) -> bool:
+    """``Bandung, 22 April 2016`` / ``Bandung,      2016`` / ``Bandung, 6 Januari``."""
+    m = _PLACE_DATE.match(text.strip())
+    return bool(m and (m.group("month") or m.group("year")))
+
+
+def _name_like(text: str) -> bool:
+    """A printed name: not a form label (``NAMA SOP``), not a place line (``Bandung,``)."""
+    t = text.strip()
+    return (_looks_like_name(t) and not _FORM_LABEL.search(t) and not _is_place_date(t)
+            and not re.match(r"^[A-Z][a-z]+\s*,", t))
+
+
+def _role(text: str) -> str | None:
+    return next((name for name, rx in _ROLES if rx.search(text)), None)
+
+
+def _clean(s: str | None) -> str | None:
+    if not s:
+        return None
+    s = re.sub(r"\s+", " ", s).strip(" ,;:|")
+    return s or None
+
+
+def _overlaps_band(seg: Segment, x0: float, x1: float) -> bool:
+    b = seg.bbox
+    return min(b.x1, x1) - max(b.x0, x0) > 0.3 * min(b.width, x1 - x0)
+
+
+def _clip(seg: Segment, x0: float, x1: float) -> Segment | None:
+    """The words of ``seg`` whose centre lies in the band widened by 20 points
+    (two signature columns printed on one line come as one segment), less
+    OCR noise read off the pen strokes (confidence below 40 %)."""
+    words = tuple(w for w in seg.words if x0 - 20 <= w.bbox.cx <= x1 + 20
+                  and (w.confidence is None or w.confidence >= 40))
+    return Segment(words) if words else None
+
+
+def _segments_above(lines: list[Line], y: float, x0: float, x1: float, tables: list[BBox]) -> list[Segment]:
+    """Segments above ``y`` overlapping the band ``[x0, x1]``, clipped to it,
+    outside tables, nearest first."""
+    segs = []
+    for ln in lines:
+        for s in ln.segments:
+            if s.bbox.y1 <= y + 1 and _overlaps_band(s, x0, x1):
+                c = _clip(s, x0, x1)
+                if c is not None and not any(_centre_in(c.bbox, t) for t in tables):
+                    segs.append(c)
+    return sorted(segs, key=lambda s: -s.bbox.y1)
+
+
+def _centre_in(b: BBox, r: BBox) -> bool:
+    return r.x0 <= b.cx <= r.x1 and r.y0 <= b.cy <= r.y1
+
+
+class _Block:
+    """A signature block under construction."""
+
+    def __init__(self, page_no: int, role: str | None, heading: list[Segment], name: Segment | None,
+                 pangkat: Segment | None, nip_seg: Segment | None, nip_raw: str | None):
+        self.page_no, self.role, self.heading = page_no, role, heading
+        self.name, self.pangkat, self.nip_seg, self.nip_raw = name, pangkat, nip_seg, nip_raw
+
+    @property
+    def printed(self) -> BBox:
+        segs = [s for s in [*self.heading, self.name, self.pangkat, self.nip_seg] if s is not None]
+        return BBox.enclosing([s.bbox for s in segs])
+
+    def zone(self) -> BBox:
+        """Where the pen goes: between the heading and the name, across the block."""
+        p = self.printed
+        top_name = self.name.bbox.y0 if self.name else (self.nip_seg.bbox.y0 if self.nip_seg else p.y1)
+        above = [s for s in self.heading if s.bbox.y1 <= top_name - MIN_PEN_GAP_PT]
+        y0 = max(s.bbox.y1 for s in above) if above else top_name - DEFAULT_ZONE_PT
+        return BBox(p.x0 - ZONE_MARGIN_PT, y0, p.x1 + ZONE_MARGIN_PT, top_name + 4)
+
+
+def _block_from_nip(nip_seg: Segment, raw: str, lines: list[Line], page_no: int, tables: list[BBox]) -> _Block:
+    b = nip_seg.bbox
+    x0, x1 = b.x0 - 20, b.x1 + 20
+    name = pangkat = None
+    heading: list[Segment] = []
+    last_y = b.y0
+    for s in _segments_above(lines, b.y0, x0, x1, tables):
+        gap = last_y - s.bbox.y1
+        text = s.text
+        if name is None:
+            if gap > 60:
+                break
+            if pangkat is None and _is_pangkat(text) and not _looks_like_name(text):
+                pangkat = s
+            elif _looks_like_name(text) or re.search(r"[A-Za-z]{3}", text):
+                name = s
+                x0, x1 = min(x0, s.bbox.x0 - 10), max(x1, s.bbox.x1 + 10)
+            last_y = s.bbox.y0
+            continue
+        # above the name: the pen gap, then the heading lines (role, jabatan)
+        if heading and gap > 24:
+            break
+        if not heading and gap > 170:
+            break
+        if _is_place_date(text) or _NIP_LABEL.search(text) or re.fullmatch(r"[A-Z][a-z]+,|\d{4}", text.strip()) \
+                or sum(c.isdigit() for c in text) > 0.3 * len(text):
+            break
+        if heading and _JABATAN_HEAD.match(heading[-1].text) and not _role(text) and not re.match(r"\s*(a\.?n\.?|plt|plh)\b", text, re.I):
+            break  # the jabatan's first line was reached; above it is the page's body
+        heading.append(s)
+        last_y = s.bbox.y0
+        if len(heading) >= 5:
+            break
+    heading.reverse()
+    role = next((r for r in (_role(s.text) for s in heading) if r), None)
+    return _Block(page_no, role, heading, name, pangkat, nip_seg, raw)
+
+
+def _block_from_heading(seg: Segment, role: str, lines: list[Line], page_no: int) -> _Block | None:
+    """A role heading with no NIP under it: the first name-like segment below
+    it after a pen-sized gap (within about 2 inches)."""
+    b = seg.bbox
+    below = sorted((s for ln in lines for s in ln.segments
+                    if s.bbox.y0 >= b.y1 and s.bbox.y0 - b.y1 < 150 and _overlaps_band(s, b.x0 - 40, b.x1 + 40)),
+                   key=lambda s: s.bbox.y0)
+    heading = [seg]
+    last = b.y1
+    for s in below:
+        if s.bbox.y0 - last < MIN_PEN_GAP_PT:
+            heading.append(s)  # jabatan lines right under the role
+            last = s.bbox.y1
+            continue
+        if _name_like(s.text):
+            return _Block(page_no, role, heading, s, None, None, None)
+        return None
+    return None
+
+
+def find_blocks(lines: list[Line], page_no: int, tables: list[BBox] | None = None) -> list[_Block]:
+    """Signature blocks printed on one page (see the module docstring); text
+    inside ``tables`` (bboxes in points) is not part of a block printed
+    outside them (a target table right above a PK's signatures)."""
+    tables = tables or []
+    blocks: list[_Block] = []
+    for ln in lines:
+        for s in ln.segments:
+            m = _NIP_LABEL.search(s.text)
+            if m and not re.search(r"\bNama\b", s.text, re.I):
+                at = next((k for k, w in enumerate(s.words) if w.text.upper().startswith("NIP")), 0)
+                nip_seg = _clip(s, s.words[at].bbox.x0, s.bbox.x1) or s
+                # a block printed inside a table (an SOP identity sheet) keeps its own table's text
+                others = [t for t in tables if not _centre_in(nip_seg.bbox, t)]
+                blocks.append(_block_from_nip(nip_seg, m.group(1).strip(), lines, page_no, others))
+    covered = {id(h) for blk in blocks for h in blk.heading}
+    for ln in lines:
+        for s in ln.segments:
+            role = _role(s.text)
+            if role and id(s) not in covered and len(s.text) < 60 and not re.search(r"selanjutnya|disebut|selaku", s.text, re.I):
+                blk = _block_from_heading(s, role, lines, page_no)
+                if blk and not any(blk.name.bbox.v_overlap(o.name.bbox) > 0.5 and blk.name.bbox.h_overlap(o.name.bbox) > 0.5
+                                   for o in blocks if o.name):
+                    blocks.append(blk)
+    blocks = [b for b in blocks if b.name is not None or b.nip_seg is not None]
+    _complete_pk_roles(blocks)
+    return blocks
+
+
+def _complete_pk_roles(blocks: list[_Block]) -> None:
+    """Two blocks side by side where only one shows its PIHAK heading (the
+    other was lost under a pen stroke): the other is the other party."""
+    other = {"pihak_pertama": "pihak_kedua", "pihak_kedua": "pihak_pertama"}
+    for a in blocks:
+        if a.role not in other or a.name is None:
+            continue
+        for b in blocks:
+            if b is not a and b.role is None and b.name is not None and a.name.bbox.v_overlap(b.name.bbox) > 0.5:
+                b.role = other[a.role]
+
+
+def _heading_text(block: _Block) -> str | None:
+    parts = []
+    for s in block.heading:
+        t = s.text
+        for _, rx in _ROLES:
+            t = rx.sub("", t)
+        t = re.sub(r"^\W+|\s*[,:]+\s*$", "", t.replace("Mengetahui", "")).strip()
+        if t:
+            parts.append(t)
+    return _clean(" ".join(parts))
+
+
+def _mark_in(zone: BBox, m: InkMark, share: float = 0.3) -> bool:
+    ix = max(0.0, min(zone.x1, m.bbox.x1) - max(zone.x0, m.bbox.x0))
+    iy = max(0.0, min(zone.y1, m.bbox.y1) - max(zone.y0, m.bbox.y0))
+    area = m.bbox.width * m.bbox.height
+    return area > 0 and ix * iy >= share * area
+
+
+def check_block(block: _Block, page: PageResult, extractor: str) -> SignatureCheck:
+    """Match the page's ink marks to one block and check its NIP."""
+    zone = block.zone()
+    hand = [m for m in page.marks if m.kind in ("signature", "paraf") and m.confidence >= ZONE_MIN_CONFIDENCE
+            and _mark_in(zone, m)]
+    sig = max(hand, key=lambda m: m.bbox.width * m.bbox.height, default=None)
+    wide = BBox(zone.x0 - 36, zone.y0 - 36, zone.x1 + 36, (block.nip_seg.bbox.y1 if block.nip_seg else zone.y1) + 20)
+    stamps = [m for m in page.marks if m.kind == "stamp" and _mark_in(wide, m, 0.25)]
+    printed = block.printed
+    reach = BBox(printed.x0 - PARAF_REACH_PT, printed.y0 - 20, printed.x1 + PARAF_REACH_PT, printed.y1 + 20)
+    parafs = [m for m in page.marks if m.kind == "paraf" and m is not sig and _mark_in(reach, m, 0.5)
+              and not (sig and _mark_in(sig.bbox, m, 0.3))]
+    flags: list[str] = []
+    nip_check = None
+    if block.nip_raw:
+        nip_check = check_nip(block.nip_raw)
+        if nip_check.status != "valid":
+            flags.append("nip_invalid" if nip_check.status == "invalid" else "nip_flagged")
+    elif block.role not in ("disahkan_oleh",):  # a regional head (Bupati) has no NIP
+        flags.append("no_nip")
+    examined = page.marks_checked
+    if not examined:
+        flags.append("ink_not_checked")
+    role = block.role or "penandatangan"
+    if sig is None and examined:
+        flags.append("unsigned")
+    if role in STAMP_REQUIRED_ROLES and not stamps and examined:
+        flags.append("stamp_missing")
+    name_words = list(block.name.words) if block.name else []
+    stamp = stamps[0] if stamps else None
+    return SignatureCheck(
+        role=role, page_no=block.page_no, jabatan=_heading_text(block),
+        nama=_clean(block.name.text) if block.name else None,
+        pangkat=_clean(block.pangkat.text) if block.pangkat else None,
+        nip_raw=block.nip_raw or None, nip_check=nip_check,
+        zone=_tuple(zone), name_provenance=Provenance.of_words(name_words, block.page_no, extractor),
+        signed=(sig is not None) if examined else None,
+        signed_confidence=_signed_confidence(sig, examined, page),
+        signature_bbox=_tuple(sig.bbox) if sig else None, signature_colour=sig.colour if sig else None,
+        pasted=bool(sig and sig.pasted),
+        stamp=(stamp is not None) if examined else None, stamp_required=role in STAMP_REQUIRED_ROLES,
+        stamp_confidence=stamp.confidence if stamp else None,
+        stamp_bbox=_tuple(stamp.bbox) if stamp else None, stamp_colour=stamp.colour if stamp else None,
+        paraf=bool(parafs) if examined else None, paraf_bbox=_tuple(parafs[0].bbox) if parafs else None,
+        flags=flags)
+
+
+def _signed_confidence(sig: InkMark | None, examined: bool, page: PageResult) -> float | None:
+    """Confidence (0..1) of the signed / unsigned decision: the mark's own
+    confidence when signed; for an empty zone, high on a born-digital page (no
+    image there at all) and a little lower on a scan (faint ink can be lost)."""
+    if not examined:
+        return None
+    if sig is not None:
+        return sig.confidence
+    return 0.95 if page.text_source == "text_layer" and page.text_layer_quality is not None and not page.dpi else 0.8
+
+
+def _tuple(b: BBox) -> tuple[float, float, float, float]:
+    return (round(b.x0, 1), round(b.y0, 1), round(b.x1, 1), round(b.y1, 1))
+
+
+def _sop_block(header: SopHeader, lines: list[Line]) -> _Block | None:
+    """The SOP's *Disahkan oleh* block from the parsed identity sheet."""
+    nama = header.fields.get("disahkan_nama")
+    if not nama or not nama.value or not nama.provenance.bbox:
+        return None
+    if _FORM_LABEL.search(nama.value):  # the identity sheet was misread (a label taken for the name)
+        return None
+    nb = BBox(*nama.provenance.bbox)
+    name = _segment_at(lines, nb)
+    jab = header.fields.get("disahkan_jabatan")
+    heading = [_segment_at(lines, BBox(*jab.provenance.bbox))] if jab and jab.provenance.bbox else []
+    nip = header.fields.get("disahkan_nip")
+    nip_seg = _segment_at(lines, BBox(*nip.provenance.bbox)) if nip and nip.provenance.bbox else None
+    pk = header.fields.get("disahkan_pangkat")
+    pangkat = _segment_at(lines, BBox(*pk.provenance.bbox)) if pk and pk.provenance.bbox else None
+    return _Block(header.page_no, "disahkan_oleh", [h for h in heading if h], name, pangkat, nip_seg,
+                  nip.raw if nip and nip.raw else None)
+
+
+def _segment_at(lines: list[Line], box: BBox) -> Segment | None:
+    """The segment whose words lie in ``box`` (a field's provenance), as one segment."""
+    words = [w for ln in lines for w in ln.words if w.bbox.cx >= box.x0 - 1 and w.bbox.cx <= box.x1 + 1
+             and w.bbox.cy >= box.y0 - 1 and w.bbox.cy <= box.y1 + 1]
+    return Segment(tuple(words)) if words else None
+
+
+def check_signatures(pages: list[PageResult], page_lines: list[tuple[int, str, list[Line]]],
+                     sop_header: SopHeader | None = None) -> list[SignatureCheck]:
+    """Every expected signature block of a document with its signature, stamp,
+    paraf and NIP check; then the name check across pages: blocks of one
+    signatory (same role, or same NIP) printing different names get
+    ``name_differs_between_pages`` (seed 004 prints NUBLATI and NURIA NI for
+    one Camat)."""
+    by_page = {p.page_no: p for p in pages}
+    out: list[SignatureCheck] = []
+    for page_no, extractor, lines in page_lines:
+        page = by_page[page_no]
+        tables = [BBox(*t.bbox) for t in page.tables if t.bbox] if page.tables else []
+        blocks = find_blocks(lines, page_no, tables)
+        if sop_header is not None and sop_header.page_no == page_no:
+            sop = _sop_block(sop_header, lines)
+            if sop is not None and sop.name is not None:
+                blocks = [b for b in blocks if not (b.name and b.name.bbox.v_overlap(sop.name.bbox) > 0.5
+                                                    and b.name.bbox.h_overlap(sop.name.bbox) > 0.5)] + [sop]
+        out += [check_block(b, by_page[page_no], extractor) for b in blocks]
+    flag_name_variants(out)
+    return out
+
+
+_DEGREES = re.compile(r"\b(Prof|Dr|Drs|Dra|Ir|H|Hj|S\.?\s?[A-Za-z]{1,4}|M\.?\s?[A-Za-z]{1,4}|SE|SH|ST|MM|MT|MH|MSi|MAP|Ak)\b\.?", re.I)
+#: Two printed names of one signatory are the same when their letters agree this much (rapidfuzz ratio, 0-100).
+SAME_NAME_RATIO = 85
+
+
+def _norm_name(name: str | None) -> str:
+    """Letters of the name without academic titles (OCR and comma slips ignored)."""
+    return re.sub(r"[^A-Z]", "", _DEGREES.sub(" ", name or "").upper())
+
+
+def flag_name_variants(checks: list[SignatureCheck]) -> None:
+    """Flag (in place) blocks of one signatory that print different names:
+    grouped by NIP digits when printed, else by role (one PIHAK KEDUA per
+    document)."""
+    groups: dict[str, list[SignatureCheck]] = defaultdict(list)
+    for c in checks:
+        key = f"nip:{c.nip_check.digits}" if c.nip_check and len(c.nip_check.digits) >= 15 else f"role:{c.role}"
+        if c.role == "penandatangan" and key.startswith("role:"):
+            continue
+        groups[key].append(c)
+    for members in groups.values():
+        names = sorted({_norm_name(c.nama) for c in members if c.nama and _norm_name(c.nama)})
+        if any(fuzz.ratio(a, b) < SAME_NAME_RATIO for i, a in enumerate(names) for b in names[i + 1:]):
+            variants = sorted({c.nama for c in members if c.nama})
+            for c in members:
+                c.flags.append("name_differs_between_pages")
+                c.name_variants = variants

@@ -1,0 +1,203 @@
+"""Signatures, parafs and stamps.
+
+Real files (../shared/corpus): expected values checked by eye on the rendered
+pages (see the README's signature section): the scanned bppib PK carries two
+blue-ink signatures on its letter page and again on its target page; the
+Landak SOP's header sheet is signed by the Bupati over a purple stamp; the
+cagar-budaya PK lampiran leaves all six blocks empty; the museum PK has
+pasted signature images, but page 1's PIHAK KEDUA block is empty.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from extractors.ink import find_marks
+from extractors.records import BBox, Word
+from pipeline.layout import build_lines
+from pipeline.models import PageResult
+from pipeline.signatures import check_signatures
+
+
+def _by(doc, page_no):
+    return {c.role: c for c in doc.signatures if c.page_no == page_no}
+
+
+@pytest.mark.corpus
+def test_scanned_pk_two_signatures(corpus, processed):
+    doc = processed(corpus / "pk" / "jabar-pk-kepala-balai-bppib-tsp-bunikasih.pdf")
+    for page_no in (1, 2):
+        blocks = _by(doc, page_no)
+        assert set(blocks) == {"pihak_pertama", "pihak_kedua"}
+        assert blocks["pihak_kedua"].nama == "Ir. DODY FIRMAN NUGRAHA"
+        assert "PEPEN EFFENDI" in blocks["pihak_pertama"].nama
+        for b in blocks.values():
+            assert b.signed is True and b.signature_bbox is not None
+            assert b.nip_check.status == "valid"
+            # the signature sits in the pen zone above the printed name
+            assert b.signature_bbox[3] <= b.name_provenance.bbox[3] + 5
+            assert b.signature_colour == "blue"
+    assert not any("name_differs_between_pages" in c.flags for c in doc.signatures)
+
+
+@pytest.mark.corpus
+def test_landak_sop_signature_and_stamp(corpus, processed):
+    doc = processed(corpus / "sop" / "landak-sop-izin-pembukaan-kantor-cabang-koperasi-simpan-pinjam.pdf")
+    approvers = [c for c in doc.signatures if c.role == "disahkan_oleh"]
+    assert len(approvers) == 1
+    a = approvers[0]
+    assert a.page_no == 3 and "NATASA" in a.nama
+    assert a.signed is True and a.stamp is True and a.stamp_required
+    assert a.stamp_colour in ("blue", "purple")
+    assert "stamp_missing" not in a.flags and "no_nip" not in a.flags  # a Bupati has no NIP
+
+
+@pytest.mark.corpus
+def test_unsigned_born_digital_lampiran(corpus, processed):
+    doc = processed(corpus / "pk" / "jabar-lampiran-perjanjian-kinerja-2016-cagar-budaya.pdf")
+    assert len(doc.signatures) == 6  # PIHAK KEDUA and PIHAK KESATU on each of 3 pages
+    assert all(c.signed is False and "unsigned" in c.flags for c in doc.signatures)
+    assert all(c.nip_check and c.nip_check.status == "valid" for c in doc.signatures)
+
+
+@pytest.mark.corpus
+def test_pasted_signature_image(corpus, processed):
+    doc = processed(corpus / "pk" / "jabar-perjanjian-kinerja-tahun-2016-museum.pdf")
+    p1 = _by(doc, 1)
+    assert p1["pihak_pertama"].signed is True and p1["pihak_pertama"].pasted is True
+    assert p1["pihak_pertama"].nama == "Drs. SAJIDIN ARIES"
+    assert p1["pihak_kedua"].signed is False
+    # three PKs in one file: different people, so no name-consistency flag
+    assert not any("name_differs_between_pages" in c.flags for c in doc.signatures)
+
+
+# -- synthetic pages at 150 dpi: bad input and the detector's rules -------------------------
+
+DPI = 150
+
+
+def _page(h=1650, w=1275):
+    return np.full((h, w, 3), 255, np.uint8)
+
+
+def _signature(img, x, y, colour=(20, 40, 160)):
+    """A cursive-like pen stroke about 1.6 x 0.5 inch."""
+    t = np.linspace(0, 4 * np.pi, 400)
+    xs = x + t / (4 * np.pi) * 240
+    ys = y + 30 * np.sin(t * 1.5) + 12 * np.cos(t * 4)
+    pts = np.stack([xs, ys], 1).astype(np.int32)
+    cv2.polylines(img, [pts], False, colour, 3, cv2.LINE_AA)
+
+
+def test_blank_page_has_no_marks():
+    assert find_marks(_page(), DPI, []) == []
+
+
+def test_all_ink_page_has_no_handwriting():
+    rng = np.random.default_rng(0)
+    photo = rng.integers(0, 90, (1650, 1275, 3), dtype=np.uint8)
+    assert find_marks(photo, DPI, []) == []
+
+
+def test_pen_stroke_is_a_signature_and_print_is_not():
+    img = _page()
+    cv2.putText(img, "KEPALA DINAS", (300, 400), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (0, 0, 0), 2)
+    _signature(img, 320, 520)
+    word = Word("KEPALA DINAS", BBox(300 * 72 / DPI, 380 * 72 / DPI, 480 * 72 / DPI, 405 * 72 / DPI), 95.0)
+    marks = find_marks(img, DPI, [word])
+    sigs = [m for m in marks if m.kind == "signature"]
+    assert len(sigs) == 1 and sigs[0].colour == "blue"
+    b = sigs[0].bbox.scaled(DPI / 72)
+    assert 300 <= b.x0 <= 330 and 470 <= b.y0 <= 500 and 550 <= b.x1 <= 575
+    assert not any(m.bbox.scaled(DPI / 72).y1 < 420 for m in marks)  # the printed words are not ink marks
+
+
+def test_purple_stamp_over_blue_signature():
+    img = _page()
+    cv2.circle(img, (500, 600), 100, (120, 40, 150), 5)
+    cv2.circle(img, (500, 600), 80, (120, 40, 150), 2)
+    cv2.putText(img, "DINAS", (440, 610), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (120, 40, 150), 2)
+    _signature(img, 450, 580, colour=(20, 40, 170))
+    marks = find_marks(img, DPI, [])
+    stamps = [m for m in marks if m.kind == "stamp"]
+    assert len(stamps) == 1 and stamps[0].colour == "purple"
+    assert any(m.kind == "signature" and m.colour == "blue" for m in marks)
+
+
+def _words(spec):
+    """Words from (text, x0, y0) in points, 10 points tall, 6 points per character."""
+    return [Word(t, BBox(x, y, x + 6 * len(t), y + 10), 95.0) for t, x, y in spec]
+
+
+def _check(words, marks=()):
+    page = PageResult(page_no=1, width_pt=595, height_pt=842, text_source="ocr", dpi=300, words=words,
+                      marks=list(marks), marks_checked=True)
+    return check_signatures([page], [(1, "tesseract", build_lines(words))])
+
+
+def test_block_without_nip_is_flagged():
+    checks = _check(_words([("PIHAK", 350, 600), ("KEDUA,", 390, 600), ("BUDI", 350, 680), ("SANTOSO", 385, 680)]))
+    assert len(checks) == 1
+    c = checks[0]
+    assert c.role == "pihak_kedua" and c.nama == "BUDI SANTOSO"
+    assert "no_nip" in c.flags and "unsigned" in c.flags and c.signed is False
+
+
+@pytest.mark.parametrize("nip, reason", [
+    ("1234 5678", "digits"),                       # wrong length
+    ("19591399 198503 1 008", "not a real date"),  # born on day 99 of month 13
+])
+def test_bad_nip_is_invalid_with_a_reason(nip, reason):
+    parts = nip.split()
+    spec = [("Kepala", 350, 600), ("Bidang", 395, 600), ("SITI", 350, 680), ("AMINAH", 380, 680), ("NIP.", 350, 694)]
+    x = 380
+    for p in parts:
+        spec.append((p, x, 694))
+        x += 6 * len(p) + 4
+    c = _check(_words(spec))[0]
+    assert c.nip_check.status == "invalid" and "nip_invalid" in c.flags
+    assert any(reason in r for r in c.nip_check.reasons)
+    assert c.jabatan == "Kepala Bidang"
+
+
+def test_name_printed_differently_on_two_pages_is_flagged():
+    """Seed 004 prints NUBLATI on one page and NURIA NI on another for the same Camat (same NIP)."""
+    nip = ("197005152000031002",)
+    pages, lines = [], []
+    for k, name in ((1, "NUBLATI"), (2, "NURIA NI")):
+        ws = _words([("Camat", 350, 600), (name, 350, 680), ("NIP.", 350, 694), (nip[0], 380, 694)])
+        pages.append(PageResult(page_no=k, width_pt=595, height_pt=842, text_source="ocr", dpi=300, words=ws,
+                                marks_checked=True))
+        lines.append((k, "tesseract", build_lines(ws)))
+    checks = check_signatures(pages, lines)
+    assert len(checks) == 2
+    assert all("name_differs_between_pages" in c.flags for c in checks)
+    assert checks[0].name_variants == ["NUBLATI", "NURIA NI"]
+
+
+@pytest.mark.corpus
+def test_warehouse_signatures_and_missing(corpus, processed, tmp_path):
+    """One row per signatory per document; the museum file's unsigned PIHAK
+    KEDUA (Hj. IDA HERNIDA, page 1) is listed as missing, its signed ones are not."""
+    from datetime import datetime
+
+    from warehouse.store import Warehouse
+
+    wh = Warehouse(tmp_path / "kinerja.duckdb")
+    wh.migrate()
+    doc = processed(corpus / "pk" / "jabar-perjanjian-kinerja-tahun-2016-museum.pdf")
+    doc_id = wh.load_document(doc, "archive/x.pdf", datetime(2024, 1, 20), "run")
+    with wh.connect(read_only=True) as con:
+        rows = con.execute("SELECT role, nama, tanda_tangan, pasted, pages FROM rpt_signatures "
+                           "WHERE document_id = ? ORDER BY role, nama", [doc_id]).fetchall()
+        missing = con.execute("SELECT role, nama, masalah FROM rpt_missing_signatures WHERE document_id = ?",
+                              [doc_id]).fetchall()
+        page_marks = con.execute("SELECT count(*) FROM rpt_page_signatures WHERE document_id = ? AND kind = 'signature'",
+                                 [doc_id]).fetchone()[0]
+    # SAJIDIN ARIES signs as PIHAK KEDUA on pages 2 and 3 (one signatory) and as PIHAK KESATU on page 1
+    assert ("pihak_kedua", "Drs. SAJIDIN ARIES", "ditandatangani", True, [2, 3]) in rows
+    assert ("pihak_kedua", "Hj. IDA HERNIDA, SH.,M.Si", "belum ditandatangani", False, [1]) in rows
+    assert len(rows) == 5
+    assert missing == [("pihak_kedua", "Hj. IDA HERNIDA, SH.,M.Si", "belum ditandatangani")]
+    assert page_marks == 5

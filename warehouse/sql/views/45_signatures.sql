@@ -1,0 +1,34 @@
+-- Signature reports (issue 5).
+
+CREATE OR REPLACE VIEW rpt_signatures AS
+SELECT d.original_name, d.doc_type, d.year, s.document_id, s.role, s.jabatan, s.nama, s.pangkat, s.nip, s.nip_status,
+       s.nip_reasons, s.pages,
+       CASE WHEN s.signed IS NULL THEN 'belum diperiksa' WHEN s.signed THEN 'ditandatangani'
+            ELSE 'belum ditandatangani' END                                AS tanda_tangan,
+       s.signed, s.signed_confidence, s.unsigned_pages, s.pasted,
+       CASE WHEN s.stamp IS NULL THEN 'belum diperiksa' WHEN s.stamp THEN 'ada'
+            WHEN s.stamp_required THEN 'tidak ada (wajib)' ELSE 'tidak ada' END AS cap,
+       s.stamp, s.stamp_required, s.paraf, s.name_consistent, s.name_variants, s.flags,
+       s.page_no, s.x0, s.y0, s.x1, s.y1
+FROM fct_signatures s JOIN dim_documents d USING (document_id);
+COMMENT ON VIEW rpt_signatures IS 'Who must sign each document (role, jabatan, printed name, pangkat, NIP and whether it is valid), whether they signed on every page that carries their block (pasted signature images count and are marked), whether the stamp is there (and required), whether a paraf was found, and whether the printed name is the same on every page.';
+
+CREATE OR REPLACE VIEW rpt_missing_signatures AS
+SELECT original_name, doc_type, year, document_id, role, jabatan, nama, nip,
+       concat_ws('; ',
+           CASE WHEN signed = false THEN 'belum ditandatangani'
+                || CASE WHEN len(pages) > 1 THEN ' (halaman ' || array_to_string(unsigned_pages, ', ') || ')' ELSE '' END END,
+           CASE WHEN stamp_required AND stamp = false THEN 'cap dinas tidak ada' END,
+           CASE WHEN nip_status = 'invalid' THEN 'NIP tidak sah: ' || array_to_string(nip_reasons, '; ') END,
+           CASE WHEN NOT name_consistent THEN 'nama tercetak berbeda: ' || array_to_string(name_variants, ' / ') END
+       ) AS masalah,
+       page_no
+FROM rpt_signatures
+WHERE signed = false OR (stamp_required AND stamp = false) OR nip_status = 'invalid' OR NOT name_consistent;
+COMMENT ON VIEW rpt_missing_signatures IS 'Which documents lack a required signature or stamp, print an invalid NIP, or print a signer''s name differently on different pages; one row per signatory with the problem in words (Indonesian).';
+
+CREATE OR REPLACE VIEW rpt_page_signatures AS
+SELECT d.original_name, m.document_id, m.page_no, m.kind, m.confidence, m.colour, m.pasted, m.x0, m.y0, m.x1, m.y1
+FROM stg_marks m JOIN dim_documents d USING (document_id)
+WHERE (m.kind <> 'signature' OR m.confidence >= 0.75);
+COMMENT ON VIEW rpt_page_signatures IS 'Every handwritten signature, paraf and stamp found on each page without using the layout (whole-page detector; signatures at confidence 0.75 or more), for documents whose signature blocks are not recognised.';
