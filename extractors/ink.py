@@ -69,31 +69,39 @@ def _resample(image: np.ndarray, dpi: int) -> np.ndarray:
     return cv2.resize(image, (max(1, round(image.shape[1] * f)), max(1, round(image.shape[0] * f))), interpolation=interp)
 
 
+#: OpenCV hue ranges (0-179, half-open) of the ink colour names; 10-35 (yellow,
+#: orange) is no pen or stamp colour.
+HUE_RANGES = (("red", 0, 10), ("other", 10, 35), ("green", 35, 85), ("blue", 85, 128), ("purple", 128, 165),
+              ("red", 165, 180))
+
+
+def _hue_is(hues: np.ndarray, name: str) -> np.ndarray:
+    """Boolean mask of the hues that fall in colour ``name``'s ranges."""
+    mask = np.zeros(hues.shape, bool)
+    for n, lo, hi in HUE_RANGES:
+        if n == name:
+            mask |= (hues >= lo) & (hues < hi)
+    return mask
+
+
 def colour_name(hues: np.ndarray) -> str:
     """Name of the dominant colour of coloured-ink pixels given their OpenCV hues
     (0-179); ``black`` for an empty array."""
     if hues.size == 0:
         return "black"
     h = float(np.median(hues))
-    if h < 10 or h >= 165:
-        return "red"
-    if 35 <= h < 85:
-        return "green"
-    if 85 <= h < 128:
-        return "blue"
-    if 128 <= h < 165:
-        return "purple"
-    return "other"
+    return next((n for n, lo, hi in HUE_RANGES if lo <= h < hi), "other")
 
 
 def _many_hues(hues: np.ndarray) -> bool:
     """True when coloured pixels split over two or more colour names with at
     least a fifth each (a coloured coat of arms), or are mostly green/yellow
-    (regional emblems; official stamps are purple, blue, red or black)."""
-    buckets = np.digitize(hues, [10, 35, 85, 165])  # red, yellow, green, blue-purple (one stamp ink), red
-    buckets[buckets == 4] = 0
-    shares = np.bincount(buckets, minlength=4) / max(1, hues.size)
-    return int((shares >= 0.2).sum()) >= 2 or shares[1] + shares[2] > 0.5
+    (regional emblems; official stamps are purple, blue, red or black).
+    Blue and purple count as one: a stamp's ink straddles them."""
+    n = max(1, hues.size)
+    shares = {name: np.count_nonzero(_hue_is(hues, name)) / n for name in ("red", "other", "green")}
+    shares["blue"] = np.count_nonzero(_hue_is(hues, "blue") | _hue_is(hues, "purple")) / n
+    return sum(v >= 0.2 for v in shares.values()) >= 2 or shares["other"] + shares["green"] > 0.5
 
 
 def _ring_score(ink: np.ndarray, cx: float, cy: float, rx: float, ry: float) -> tuple[float, float]:
@@ -144,7 +152,7 @@ def find_stamps(gray: np.ndarray, ink: np.ndarray, colour: np.ndarray, hue: np.n
         if on < RING_MIN_HIT or on - off < RING_MIN_CONTRAST:
             continue
         box = BBox(cx - rx * 1.06, cy - ry * 1.06, cx + rx * 1.06, cy + ry * 1.06)
-        if any(_iou(box, b) > 0.3 or _inside(box, b) for b, _, _ in found):
+        if any(iou(box, b) > 0.3 or _inside(box, b) for b, _, _ in found):
             continue
         x0, y0, x1, y1 = (max(0, int(v)) for v in (box.x0, box.y0, box.x1, box.y1))
         if np.count_nonzero(ink[y0:y1, x0:x1]) > 0.45 * max(1, (x1 - x0) * (y1 - y0)):
@@ -158,17 +166,13 @@ def find_stamps(gray: np.ndarray, ink: np.ndarray, colour: np.ndarray, hue: np.n
     return found
 
 
-def _iou(a: BBox, b: BBox) -> float:
+def iou(a: BBox, b: BBox) -> float:
+    """Intersection over union of two boxes (any unit)."""
     ix = max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0))
     iy = max(0.0, min(a.y1, b.y1) - max(a.y0, b.y0))
     inter = ix * iy
     union = a.width * a.height + b.width * b.height - inter
     return inter / union if union > 0 else 0.0
-
-
-def iou(a: BBox, b: BBox) -> float:
-    """Intersection over union of two boxes (any unit)."""
-    return _iou(a, b)
 
 
 def _inside(a: BBox, b: BBox) -> bool:
@@ -258,21 +262,15 @@ def find_marks(image: np.ndarray, dpi: int, words: Iterable[Word] | None = None,
         _erase_words(hand, words)
     marks += _handwriting(hand, hue, colour, lines)
     if pasted_regions is not None:
-        inside = [m for m in marks if any(_centre_in(m.bbox, r) for r in pasted_regions)]
+        inside = [m for m in marks if any(r.holds_centre_of(m.bbox) for r in pasted_regions)]
         marks = [InkMark(m.kind, m.bbox, m.confidence, m.colour, True, m.stroke_pt) for m in inside]
     return marks
 
 
 def _same_colour(hue: np.ndarray, colour: np.ndarray, name: str) -> np.ndarray:
+    """Coloured pixels of colour ``name`` (all coloured pixels for ``other``)."""
     sel = colour > 0
-    names = {"red": lambda h: (h < 10) | (h >= 165), "green": lambda h: (h >= 35) & (h < 85),
-             "blue": lambda h: (h >= 85) & (h < 128), "purple": lambda h: (h >= 128) & (h < 165)}
-    fn = names.get(name)
-    return sel & fn(hue) if fn else sel
-
-
-def _centre_in(b: BBox, r: BBox) -> bool:
-    return r.x0 <= b.cx <= r.x1 and r.y0 <= b.cy <= r.y1
+    return sel if name == "other" else sel & _hue_is(hue, name)
 
 
 def _handwriting(ink: np.ndarray, hue: np.ndarray, colour: np.ndarray, lines: np.ndarray) -> list[InkMark]:

@@ -58,6 +58,11 @@ class BBox:
         w = min(self.width, other.width)
         return max(0.0, inter) / w if w > 0 else 0.0
 
+    def holds_centre_of(self, other: "BBox", margin: float = 0.0) -> bool:
+        """True when ``other``'s centre lies in this box widened by ``margin`` on every side."""
+        return (self.x0 - margin <= other.cx <= self.x1 + margin
+                and self.y0 - margin <= other.cy <= self.y1 + margin)
+
     @staticmethod
     def enclosing(boxes: "list[BBox]") -> "BBox":
         """Smallest box around ``boxes``; raises ``ValueError`` on an empty list."""

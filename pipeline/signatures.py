@@ -101,13 +101,9 @@ def _segments_above(lines: list[Line], y: float, x0: float, x1: float, tables: l
         for s in ln.segments:
             if s.bbox.y1 <= y + 1 and _overlaps_band(s, x0, x1):
                 c = _clip(s, x0, x1)
-                if c is not None and not any(_centre_in(c.bbox, t) for t in tables):
+                if c is not None and not any(t.holds_centre_of(c.bbox) for t in tables):
                     segs.append(c)
     return sorted(segs, key=lambda s: -s.bbox.y1)
-
-
-def _centre_in(b: BBox, r: BBox) -> bool:
-    return r.x0 <= b.cx <= r.x1 and r.y0 <= b.cy <= r.y1
 
 
 class _Block:
@@ -148,7 +144,6 @@ def _block_from_nip(nip_seg: Segment, raw: str, lines: list[Line], page_no: int,
                 pangkat = s
             elif _looks_like_name(text) or re.search(r"[A-Za-z]{3}", text):
                 name = s
-                x0, x1 = min(x0, s.bbox.x0 - 10), max(x1, s.bbox.x1 + 10)
             last_y = s.bbox.y0
             continue
         # above the name: the pen gap, then the heading lines (role, jabatan)
@@ -203,20 +198,24 @@ def find_blocks(lines: list[Line], page_no: int, tables: list[BBox] | None = Non
                 at = next((k for k, w in enumerate(s.words) if w.text.upper().startswith("NIP")), 0)
                 nip_seg = _clip(s, s.words[at].bbox.x0, s.bbox.x1) or s
                 # a block printed inside a table (an SOP identity sheet) keeps its own table's text
-                others = [t for t in tables if not _centre_in(nip_seg.bbox, t)]
+                others = [t for t in tables if not t.holds_centre_of(nip_seg.bbox)]
                 blocks.append(_block_from_nip(nip_seg, m.group(1).strip(), lines, page_no, others))
-    covered = {id(h) for blk in blocks for h in blk.heading}
     for ln in lines:
         for s in ln.segments:
             role = _role(s.text)
-            if role and id(s) not in covered and len(s.text) < 60 and not re.search(r"selanjutnya|disebut|selaku", s.text, re.I):
+            if role and len(s.text) < 60 and not re.search(r"selanjutnya|disebut|selaku", s.text, re.I):
                 blk = _block_from_heading(s, role, lines, page_no)
-                if blk and not any(blk.name.bbox.v_overlap(o.name.bbox) > 0.5 and blk.name.bbox.h_overlap(o.name.bbox) > 0.5
-                                   for o in blocks if o.name):
+                if blk and not any(_same_name_box(blk, o) for o in blocks):
                     blocks.append(blk)
     blocks = [b for b in blocks if b.name is not None or b.nip_seg is not None]
     _complete_pk_roles(blocks)
     return blocks
+
+
+def _same_name_box(a: _Block, b: _Block) -> bool:
+    """Both blocks print their name in the same place (one block found twice)."""
+    return (a.name is not None and b.name is not None and a.name.bbox.v_overlap(b.name.bbox) > 0.5
+            and a.name.bbox.h_overlap(b.name.bbox) > 0.5)
 
 
 def _complete_pk_roles(blocks: list[_Block]) -> None:
@@ -299,13 +298,14 @@ def check_block(block: _Block, page: PageResult, extractor: str) -> SignatureChe
 
 def _signed_confidence(sig: InkMark | None, examined: bool, page: PageResult) -> float | None:
     """Confidence (0..1) of the signed / unsigned decision: the mark's own
-    confidence when signed; for an empty zone, high on a born-digital page (no
-    image there at all) and a little lower on a scan (faint ink can be lost)."""
+    confidence when signed; for an empty zone, high on a text-layer page (a
+    born-digital page has no ink but its pasted images) and a little lower on
+    an OCR-ed scan (faint ink can be lost)."""
     if not examined:
         return None
     if sig is not None:
         return sig.confidence
-    return 0.95 if page.text_source == "text_layer" and page.text_layer_quality is not None and not page.dpi else 0.8
+    return 0.95 if page.text_source == "text_layer" else 0.8
 
 
 def _tuple(b: BBox) -> tuple[float, float, float, float]:
@@ -319,22 +319,20 @@ def _sop_block(header: SopHeader, lines: list[Line]) -> _Block | None:
         return None
     if _FORM_LABEL.search(nama.value):  # the identity sheet was misread (a label taken for the name)
         return None
-    nb = BBox(*nama.provenance.bbox)
-    name = _segment_at(lines, nb)
-    jab = header.fields.get("disahkan_jabatan")
-    heading = [_segment_at(lines, BBox(*jab.provenance.bbox))] if jab and jab.provenance.bbox else []
+
+    def segment(field: str) -> Segment | None:
+        f = header.fields.get(field)
+        return _segment_at(lines, BBox(*f.provenance.bbox)) if f and f.provenance.bbox else None
+
     nip = header.fields.get("disahkan_nip")
-    nip_seg = _segment_at(lines, BBox(*nip.provenance.bbox)) if nip and nip.provenance.bbox else None
-    pk = header.fields.get("disahkan_pangkat")
-    pangkat = _segment_at(lines, BBox(*pk.provenance.bbox)) if pk and pk.provenance.bbox else None
-    return _Block(header.page_no, "disahkan_oleh", [h for h in heading if h], name, pangkat, nip_seg,
-                  nip.raw if nip and nip.raw else None)
+    heading = segment("disahkan_jabatan")
+    return _Block(header.page_no, "disahkan_oleh", [heading] if heading else [], segment("disahkan_nama"),
+                  segment("disahkan_pangkat"), segment("disahkan_nip"), nip.raw if nip and nip.raw else None)
 
 
 def _segment_at(lines: list[Line], box: BBox) -> Segment | None:
     """The segment whose words lie in ``box`` (a field's provenance), as one segment."""
-    words = [w for ln in lines for w in ln.words if w.bbox.cx >= box.x0 - 1 and w.bbox.cx <= box.x1 + 1
-             and w.bbox.cy >= box.y0 - 1 and w.bbox.cy <= box.y1 + 1]
+    words = [w for ln in lines for w in ln.words if box.holds_centre_of(w.bbox, margin=1)]
     return Segment(tuple(words)) if words else None
 
 
@@ -354,8 +352,7 @@ def check_signatures(pages: list[PageResult], page_lines: list[tuple[int, str, l
         if sop_header is not None and sop_header.page_no == page_no:
             sop = _sop_block(sop_header, lines)
             if sop is not None and sop.name is not None:
-                blocks = [b for b in blocks if not (b.name and b.name.bbox.v_overlap(sop.name.bbox) > 0.5
-                                                    and b.name.bbox.h_overlap(sop.name.bbox) > 0.5)] + [sop]
+                blocks = [b for b in blocks if not _same_name_box(b, sop)] + [sop]
         out += [check_block(b, by_page[page_no], extractor) for b in blocks]
     flag_name_variants(out)
     return out

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import statistics
 
-from extractors.records import Shape
+from extractors.records import BBox, Shape
 
 from .durations import WORKING_DAY_MINUTES, parse_duration
 from .models import Performer, Provenance, SopStep, Table, TableCell
@@ -130,7 +130,8 @@ def _performers(row: list[TableCell | None], r: int, roles: dict[int, str], shap
         band = [k for k in row if k is not None and k.row == r and k.row_span == 1]
         if band:
             y0, y1 = min(k.bbox[1] for k in band), max(k.bbox[3] for k in band)
-        found = [s for s in shapes.get(cell.page_no, []) if x0 <= s.bbox.cx <= x1 and y0 <= s.bbox.cy <= y1]
+        band_box = BBox(x0, y0, x1, y1)
+        found = [s for s in shapes.get(cell.page_no, []) if band_box.holds_centre_of(s.bbox)]
         for s in found:
             out.append(Performer(role_label=label, role=canonical_role(label), symbol=s.kind,
                                  bbox=(round(s.bbox.x0, 2), round(s.bbox.y0, 2), round(s.bbox.x1, 2), round(s.bbox.y1, 2))))

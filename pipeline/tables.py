@@ -508,7 +508,7 @@ def _text_table(block: list[Line], rule_ys: list[float], page: PageResult) -> Ta
 
 
 def _inside(w: Word, boxes: list[tuple[float, float, float, float]]) -> bool:
-    return any(b[0] - 1 <= w.bbox.cx <= b[2] + 1 and b[1] - 1 <= w.bbox.cy <= b[3] + 1 for b in boxes)
+    return any(BBox(*b).holds_centre_of(w.bbox, margin=1) for b in boxes)
 
 
 def _off_text(rulings: list[Ruling], words: list[Word]) -> list[Ruling]:
