@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Both bootstrap by themselves.
-.PHONY: run test test-slow bootstrap samples bench-tables clean-data
+.PHONY: run test test-slow bootstrap samples bench-tables bench-throughput clean-data
 
 KINERJA_HOME ?= data
 export KINERJA_HOME
@@ -31,6 +31,13 @@ bench-tables: bootstrap
 	@test -f .venv-bench/.installed -a .venv-bench/.installed -nt pyproject.toml || \
 		(.venv-bench/bin/pip install -q -e '.[bench]' && touch .venv-bench/.installed)
 	OMP_THREAD_LIMIT=1 .venv-bench/bin/python scripts/bench_tables.py $(ARGS)
+
+# Throughput benchmark (pages/s, peak memory, bare tesseract floor, ocrmypdf peer, 1,000-file re-run).
+bench-throughput: bootstrap
+	@test -x .venv-bench/bin/python || python3 -m venv .venv-bench
+	@test -f .venv-bench/.installed -a .venv-bench/.installed -nt pyproject.toml || \
+		(.venv-bench/bin/pip install -q -e '.[bench]' && touch .venv-bench/.installed)
+	OMP_THREAD_LIMIT=1 .venv/bin/python -m bench.throughput $(ARGS)
 
 clean-data:
 	rm -rf $(KINERJA_HOME)

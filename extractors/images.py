@@ -46,10 +46,19 @@ def _check_size(im: Image.Image) -> None:
         raise ImageTooLargeError(f"{im.width} x {im.height} pixels")
 
 
+def _open(path: Path) -> Image.Image:
+    """``Image.open`` with Pillow's bomb check turned into :class:`ImageTooLargeError`
+    (Pillow raises its own error when the header claims over twice its limit)."""
+    try:
+        return Image.open(path)
+    except Image.DecompressionBombError as e:
+        raise ImageTooLargeError(str(e)) from e
+
+
 def probe(path: Path) -> ImageInfo:
     """Read the image header. Raises ``PIL.UnidentifiedImageError``/``OSError`` on a
     broken file and :class:`ImageTooLargeError` above :data:`MAX_PIXELS`."""
-    with Image.open(path) as im:
+    with _open(path) as im:
         frames = getattr(im, "n_frames", 1)
         _check_size(im)
         return ImageInfo(format=im.format or "", frames=frames, width=im.width, height=im.height, dpi=_dpi_of(im))
@@ -65,7 +74,7 @@ def iter_frames(path: Path) -> Iterator[tuple[np.ndarray, int | None]]:
     old = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(path) as im:
+        with _open(path) as im:
             _check_size(im)
             for frame in ImageSequence.Iterator(im):
                 dpi = _dpi_of(frame) or _dpi_of(im)

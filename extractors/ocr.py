@@ -2,11 +2,13 @@
 bbox, layout ids and confidence, cached on disk by image hash and settings."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import tempfile
+import threading
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
@@ -53,13 +55,18 @@ class TesseractOcr:
     segmentation mode (3 = automatic). ``cache_dir``: where results are stored as
     JSON keyed by SHA-256 of the pixels plus every setting and the Tesseract
     version (``None`` disables the cache). ``timeout``: seconds per call.
+    ``slots``: a semaphore shared by every engine of the process that bounds
+    how many Tesseract subprocesses run at once (one per core: with
+    ``OMP_THREAD_LIMIT=1`` more only queue for the CPU); ``None``: no bound.
     """
 
-    def __init__(self, lang: str = "ind+eng", psm: int = 3, cache_dir: Path | None = None, timeout: int = 300):
+    def __init__(self, lang: str = "ind+eng", psm: int = 3, cache_dir: Path | None = None, timeout: int = 300,
+                 slots: threading.Semaphore | None = None):
         self.lang = lang
         self.psm = psm
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.timeout = timeout
+        self.slots = slots or contextlib.nullcontext()
 
     # -- cache -----------------------------------------------------------------
     def _key(self, gray: np.ndarray, kind: str, extra: str) -> str:
@@ -102,7 +109,8 @@ class TesseractOcr:
         with tempfile.TemporaryDirectory(prefix="kinerja-osd-") as d:
             path = _write_temp_image(small, d)
             try:
-                out = pytesseract.image_to_osd(path, config=f"--psm 0 --dpi {sdpi}", timeout=self.timeout)
+                with self.slots:
+                    out = pytesseract.image_to_osd(path, config=f"--psm 0 --dpi {sdpi}", timeout=self.timeout)
                 m = re.search(r"Rotate:\s*(\d+)", out)
                 c = re.search(r"Orientation confidence:\s*([\d.]+)", out)
                 result = Orientation(rotate=int(m.group(1)) % 360 if m else 0, confidence=float(c.group(1)) if c else 0.0)
@@ -150,8 +158,9 @@ class TesseractOcr:
         with tempfile.TemporaryDirectory(prefix="kinerja-ocr-") as d:
             path = _write_temp_image(gray, d)
             try:
-                data = pytesseract.image_to_data(path, lang=self.lang, config=f"--oem 1 --psm {psm} --dpi {dpi}",
-                                                 output_type=pytesseract.Output.DICT, timeout=self.timeout)
+                with self.slots:
+                    data = pytesseract.image_to_data(path, lang=self.lang, config=f"--oem 1 --psm {psm} --dpi {dpi}",
+                                                     output_type=pytesseract.Output.DICT, timeout=self.timeout)
             except (pytesseract.TesseractError, RuntimeError) as e:
                 raise OcrFailedError(f"Tesseract did not finish: {e}") from e
         s = POINTS_PER_INCH / dpi

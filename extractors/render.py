@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from .records import POINTS_PER_INCH
 
@@ -49,6 +50,16 @@ class PdfRenderer:
         """``(width, height)`` of page ``index`` (0-based) in PDF points, as displayed."""
         with PDFIUM_LOCK:
             return tuple(self._pdf[index].get_size())  # type: ignore[return-value]
+
+    def is_empty(self, index: int) -> bool:
+        """Whether page ``index`` (0-based) draws nothing at all (no text, image
+        or path object): such a page is blank and need not be rendered."""
+        with PDFIUM_LOCK:
+            page = self._pdf[index]
+            try:
+                return pdfium_c.FPDFPage_CountObjects(page.raw) == 0
+            finally:
+                page.close()
 
     def render(self, index: int, dpi: int = 300) -> np.ndarray:
         """Page ``index`` (0-based) as an (H, W, 3) uint8 RGB array at ``dpi``.

@@ -34,26 +34,30 @@ def _existing_warehouse(home: Optional[Path]):
 
 
 @contextmanager
-def _writer_lock(home_dir: Path, timeout: float) -> Iterator[None]:
-    """Hold the data home's single-writer lock, or end the command (exit 75)
-    saying another run is writing."""
-    from filelock import FileLock, Timeout
+def _writer_lock(home_dir: Path, command: str, wait: float = 600) -> Iterator[None]:
+    """Hold the data home's single-writer lock (:mod:`pipeline.writer_lock`),
+    saying whom we wait for; ends the command (exit 75) when ``wait`` runs out."""
+    from pipeline.writer_lock import WarehouseBusyError, writer_lock
 
-    lock = FileLock(str(home_dir / ".writer.lock"))
     try:
-        lock.acquire(timeout=timeout)
-    except Timeout:
-        console.print(f"[red]Another kinerja run is writing to {home_dir}. Try again when it has finished.[/red]")
-        raise typer.Exit(75) from None
-    try:
-        yield
-    finally:
-        lock.release()
+        with writer_lock(home_dir, command, wait, on_wait=_say_waiting(wait)):
+            yield
+    except WarehouseBusyError as e:
+        console.print(f"[red]{e.user_text()}[/red]")
+        raise typer.Exit(e.exit_code) from None
+
+
+def _say_waiting(wait: float):
+    return lambda who: console.print(f"[yellow]Another run is writing the warehouse ({who}); "
+                                     f"waiting up to {wait:.0f} s for it to finish...[/yellow]")
 
 
 @app.command()
 def run(home: Optional[Path] = HomeOpt,
         inbox: Optional[Path] = typer.Option(None, "--inbox", help="Read this folder instead of <home>/inbox."),
+        wait: float = typer.Option(600, "--wait", help="Seconds to wait when another run is writing (0: do not wait)."),
+        dask: Optional[str] = typer.Option(None, "--dask", help="Extract on this Dask scheduler (tcp://host:8786) "
+                                           "instead of local threads; also $KINERJA_DASK_ADDRESS."),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Prefect's log lines.")) -> None:
     """Process every file in the inbox once, then print a summary."""
     from flows.prefect_env import configure
@@ -61,15 +65,68 @@ def run(home: Optional[Path] = HomeOpt,
 
     home_dir = _home(home)
     home_dir.mkdir(parents=True, exist_ok=True)
+    if dask:
+        os.environ["KINERJA_DASK_ADDRESS"] = dask
     configure(home_dir, verbose)
-    with _writer_lock(home_dir, timeout=5):
-        try:
-            from flows.process_inbox import process_inbox
-            summary = process_inbox(str(home_dir), str(inbox.resolve()) if inbox else None)
-        except KinerjaError as e:
-            console.print(f"[red]{e.user_text()}[/red]")
-            raise typer.Exit(e.exit_code)
+    from flows.batch import quick_run
+    from flows.progress import RunProgress
+    from pipeline.config import Settings
+    from pipeline.events import subscribe
+
+    settings = Settings(home=home_dir, inbox_override=inbox.resolve() if inbox else None)
+    try:
+        summary = quick_run(settings, wait, _say_waiting(wait))   # nothing new: no Prefect needed
+        if summary is None:
+            from flows.process_inbox import configured
+            with RunProgress(console) as progress:
+                unsubscribe = subscribe(progress)
+                try:
+                    summary = configured(settings)(str(home_dir), str(settings.inbox) if inbox else None, wait)
+                finally:
+                    unsubscribe()
+    except KinerjaError as e:
+        console.print(f"[red]{e.user_text()}[/red]")
+        raise typer.Exit(e.exit_code)
     _print_summary(summary, home_dir)
+
+
+@app.command()
+def serve(home: Optional[Path] = HomeOpt,
+          every: Optional[float] = typer.Option(None, "--every", help="Minutes between inbox runs "
+                                                "(default $KINERJA_INBOX_INTERVAL_MINUTES or 5)."),
+          cron: Optional[str] = typer.Option(None, "--cron", help="Run the inbox on this cron schedule instead "
+                                             "(e.g. '*/10 7-17 * * 1-5')."),
+          nightly: Optional[str] = typer.Option(None, "--nightly", help="Cron of the recap files "
+                                                "(default $KINERJA_NIGHTLY_CRON or '0 1 * * *')."),
+          port: int = typer.Option(4200, "--port", help="Port of the local Prefect server and its UI (127.0.0.1)."),
+          dask: Optional[str] = typer.Option(None, "--dask", help="Extract on this Dask scheduler.")) -> None:
+    """Run unattended: start a local Prefect server and run the inbox every few minutes and the recap nightly.
+    Stops cleanly on Ctrl-C or SIGTERM (see the README for a systemd service)."""
+    from flows.prefect_env import configure
+    from pipeline.errors import KinerjaError
+
+    home_dir = _home(home)
+    home_dir.mkdir(parents=True, exist_ok=True)
+    if dask:
+        os.environ["KINERJA_DASK_ADDRESS"] = dask
+    os.environ["KINERJA_HOME"] = str(home_dir)
+    configure(home_dir, verbose=True)
+    from flows.serve import serve as serve_flows
+    from pipeline.config import Settings
+
+    settings = Settings(home=home_dir)
+    settings.ensure_dirs()
+    when = f"cron '{cron}'" if cron else f"every {every or settings.inbox_interval_minutes:g} min"
+
+    def ready(api_url: str) -> None:
+        console.print(f"Serving: inbox {settings.inbox} {when}; recap files on cron '{nightly or settings.nightly_cron}'.\n"
+                      f"Prefect UI (run history): {api_url.removesuffix('/api')}   Stop with Ctrl-C.")
+    try:
+        serve_flows(settings, every, cron, nightly or settings.nightly_cron, port, on_ready=ready)
+    except KinerjaError as e:
+        console.print(f"[red]{e.user_text()}[/red]")
+        raise typer.Exit(e.exit_code)
+    console.print("Stopped.")
 
 
 def _print_summary(summary, home_dir: Path) -> None:
@@ -89,8 +146,8 @@ def _print_summary(summary, home_dir: Path) -> None:
     t.add_row(*(str(summary.count(s)) for s in ("processed", "skipped", "quarantined", "waiting")),
               str(summary.pages), f"{summary.seconds:.1f}")
     console.print(t)
-    console.print(f"Warehouse: {home_dir / 'kinerja.duckdb'}  (try: duckdb -readonly {home_dir / 'kinerja.duckdb'} "
-                  "\"select * from rpt_sop\")")
+    copy = home_dir / "kinerja-readonly.duckdb"
+    console.print(f"Warehouse for analysts: {copy}  (try: duckdb -readonly {copy} \"select * from rpt_sop\")")
     if summary.outputs:
         console.print(f"Recap workbooks and PDFs ({len(summary.outputs)} files): {home_dir / 'outputs'}")
     if summary.count("quarantined"):
@@ -102,27 +159,21 @@ def indicators(file: Path = typer.Argument(..., exists=True, dir_okay=False,
                                            help="The indicator file (CSV or XLSX; columns in the README)."),
                home: Optional[Path] = HomeOpt) -> None:
     """Import the secretariat's indicator file, rebuild the catalogue and map the report rows again."""
-    import uuid
-    from datetime import datetime
-
+    from flows.batch import new_run_id, open_warehouse, publishing
     from flows.process_inbox import refresh_indicators
     from pipeline.catalogue import read_indicator_file
     from pipeline.config import Settings
     from pipeline.errors import KinerjaError
     from pipeline.inbox import sha256_file
-    from warehouse.store import Warehouse
 
     settings = Settings(home=_home(home))
-    settings.ensure_dirs()
-    wh = Warehouse(settings.database)
-    with _writer_lock(settings.home, timeout=60):
+    with _writer_lock(settings.home, "kinerja indicators"):
         try:
-            wh.migrate()
-            wh.set_bands(settings.bands())
-            wh.set_deadlines(settings.deadline_days())
+            wh, _changed = open_warehouse(settings)
             rows = read_indicator_file(file, wh.next_import_id())
-            import_id = wh.import_indicator_file(file.name, sha256_file(file), rows)
-            entries, mapped = refresh_indicators(settings.database, f"{datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}")
+            with publishing(settings):
+                import_id = wh.import_indicator_file(file.name, sha256_file(file), rows)
+                entries, mapped = refresh_indicators(settings.database, new_run_id())
         except KinerjaError as e:
             console.print(f"[red]{e.user_text()}[/red]")
             raise typer.Exit(e.exit_code)
@@ -159,11 +210,12 @@ NoteOpt = typer.Option(None, "--note", help="Why, in words (kept with the event)
 
 
 def _record(home: Optional[Path], **event) -> None:
+    from flows.batch import publishing
     from warehouse.store import Warehouse
 
     settings = _existing_warehouse(home)
     wh = Warehouse(settings.database)
-    with _writer_lock(settings.home, timeout=60):
+    with _writer_lock(settings.home, "kinerja review"):
         problem = wh.check_review_target(event["document_id"], event["line_no"], event.get("indicator_id"))
         if problem:
             console.print(f"[red]{problem}[/red]")
@@ -175,7 +227,8 @@ def _record(home: Optional[Path], **event) -> None:
                 raise typer.Exit(2)
             event["quarter"] = quarters[0] if quarters else None
         event["actor"] = event.get("actor") or os.environ.get("USER") or os.environ.get("LOGNAME")
-        cid = wh.record_correction(**event)
+        with publishing(settings):
+            cid = wh.record_correction(**event)
     console.print(f"Recorded {event['action']} #{cid}. The views (rpt_realisasi_triwulan, rpt_review) show it now.")
 
 
@@ -214,19 +267,69 @@ def review_map(document_id: int = DocArg, line_no: int = LineArg,
 
 @app.command()
 def sql(query: str, home: Optional[Path] = HomeOpt) -> None:
-    """Run a read-only SQL query on the warehouse and print the result."""
-    import duckdb
-    con = duckdb.connect(str(_existing_warehouse(home).database), read_only=True)
+    """Run a read-only SQL query on the analysts' copy of the warehouse and print the result."""
+    from warehouse.publish import reader_path
+    from warehouse.store import Warehouse
+
+    with Warehouse(reader_path(_existing_warehouse(home).database)).connect(read_only=True) as con:
+        _print_rows(con.sql(query))
+
+
+def _print_rows(rel, title: str | None = None) -> None:
+    table = Table(title=title)
+    for c in rel.columns:
+        table.add_column(c, overflow="fold")
+    for row in rel.fetchall():
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)
+
+
+@app.command()
+def status(home: Optional[Path] = HomeOpt,
+           runs: int = typer.Option(5, "--runs", help="How many recent runs to show.")) -> None:
+    """What is going on: inbox backlog, the scheduler, the last runs, quarantined files and values to review."""
+    from flows.serve import running_server
+    from pipeline.config import Settings
+    from pipeline.events import recent
+    from pipeline.inbox import scan_inbox
+    from pipeline.writer_lock import LOCK_NAME, lock_owner
+    from warehouse.publish import published_path, reader_path, todo
+    from warehouse.store import Warehouse
+
+    settings = Settings(home=_home(home))
+    scan = scan_inbox(settings.inbox, settings.settle_seconds)
+    size = sum(f.size for f in scan.ready + scan.waiting)
+    console.print(f"Data home: {settings.home}")
+    console.print(f"Inbox {settings.inbox}: {len(scan.ready)} file(s) ready, {len(scan.waiting)} still being "
+                  f"copied, {len(scan.unsafe)} link(s); {size / 1e6:.1f} MB")
+    served = running_server(settings.home)
+    console.print(f"Scheduler: {'running, UI at ' + served.removesuffix('/api') if served else 'not running (start it with `kinerja serve`)'}")
+    from filelock import FileLock, Timeout
     try:
-        rel = con.sql(query)
-        table = Table()
-        for c in rel.columns:
-            table.add_column(c, overflow="fold")
-        for row in rel.fetchall():
-            table.add_row(*("" if v is None else str(v) for v in row))
-        console.print(table)
-    finally:
-        con.close()
+        with FileLock(str(settings.home / LOCK_NAME)).acquire(timeout=0):
+            console.print("Writer: idle")
+    except Timeout:
+        console.print(f"Writer: busy ({lock_owner(settings.home)})")
+    if not settings.database.exists():
+        console.print("No warehouse yet: run `kinerja run` first.")
+        return
+    steps = todo(settings.database)
+    console.print(f"Analysts' copy: {published_path(settings.database)}"
+                  + (f"  [yellow](to finish on the next run: {', '.join(steps)})[/yellow]" if steps else ""))
+    last = Table(title=f"Last runs ({settings.logs})")
+    last.add_column("finished", no_wrap=True)
+    for col in ("processed", "skipped", "quarantined", "waiting", "pages", "seconds"):
+        last.add_column(col, justify="right")
+    for ev in recent(settings.logs, "run_finished", runs):
+        c = ev.get("counts", {})
+        last.add_row(ev["ts"][:16].replace("T", " "), *(str(c.get(k, 0)) for k in ("processed", "skipped",
+                     "quarantined", "waiting")), str(ev.get("pages", 0)), f"{ev.get('seconds', 0):.1f}")
+    console.print(last)
+    with Warehouse(reader_path(settings.database)).connect(read_only=True) as con:
+        _print_rows(con.sql("SELECT strftime(occurred_at, '%Y-%m-%d %H:%M') AS quarantined_at, original_name, "
+                            "message FROM rpt_quarantine LIMIT 10"), f"Quarantine ({settings.quarantine})")
+        _print_rows(con.sql("SELECT problem, count(*) AS n, count(DISTINCT original_name) AS documents "
+                            "FROM rpt_review GROUP BY problem ORDER BY n DESC"), "Values needing review (rpt_review)")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,8 +1,9 @@
 """Prefect flow ``consolidate``: the recap workbooks and PDFs of every year
 and period that has data (:mod:`warehouse.exporters`), written into
-``<home>/outputs``. It runs after each inbox run that processed files and on
-its own schedule (``kinerja serve``); reading needs no writer lock, only a
-read-only connection held for the time of one report."""
+``<home>/outputs``. It runs after each inbox run that changed the warehouse
+and on its own schedule (``kinerja serve``). It reads the analysts' published
+copy (:mod:`warehouse.publish`), so it never waits for a writer and never
+blocks one; each file is written under a temporary name and renamed."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,19 +12,20 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.config import Settings
+from warehouse.publish import reader_path
 from warehouse.exporters import periods_with_data, write_report
 from warehouse.store import Warehouse
 
 
 def write_one(settings: Settings, year: int, period: str, unit: str | None = None) -> tuple[Path, Path]:
     """Write one recap (XLSX and PDF) from a read-only connection; see :func:`warehouse.exporters.write_report`."""
-    with Warehouse(settings.database).connect(read_only=True) as con:
+    with Warehouse(reader_path(settings.database)).connect(read_only=True) as con:
         return write_report(con, year, period, settings.outputs, unit)
 
 
-@task(name="write-recap", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+@task(name="write-recap", cache_policy=NO_CACHE)
 def write_recap(settings: Settings, year: int, period: str) -> list[str]:
-    """One period's recap; retried when the database is briefly locked by a writer."""
+    """One period's recap."""
     return [str(p) for p in write_one(settings, year, period)]
 
 
@@ -33,7 +35,7 @@ def consolidate(home: str | None = None) -> list[str]:
     settings = Settings(home=Path(home)) if home else Settings()
     if not settings.database.exists():
         return []
-    with Warehouse(settings.database).connect(read_only=True) as con:
+    with Warehouse(reader_path(settings.database)).connect(read_only=True) as con:
         todo = periods_with_data(con)
     written = [f for year, period in todo for f in write_recap(settings, year, period)]
     get_run_logger().info("consolidate: %d files for %d periods in %s", len(written), len(todo), settings.outputs)

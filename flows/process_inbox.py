@@ -1,65 +1,43 @@
 """The ``process_inbox`` flow: inbox -> archive -> extraction -> DuckDB, with
-quarantine for files that cannot be read."""
+quarantine for files that cannot be read, then indicator mapping, the
+analysts' read-only copy and the recap files.
+
+One run writes at a time (the data home's writer lock, held for the whole
+flow). Extraction runs on the task runner (threads by default: Tesseract is a
+subprocess, so two threads keep both cores busy; a Dask cluster with
+``--dask``); loading is serial in this process, one transaction per document.
+Retries are only for transient failures (:class:`TransientError`: a killed OCR
+process, a locked file); a file that fails for good is quarantined at once.
+"""
 from __future__ import annotations
 
 import time
 import traceback
-import uuid
-from dataclasses import dataclass, field
+from collections import deque
 from datetime import datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows import batch
+from flows.batch import FileOutcome, Pending, RunSummary, UnexpectedError
 from flows.consolidate import consolidate
+from flows.runners import task_runner
 from pipeline.catalogue import build_catalogue, map_report_lines
 from pipeline.config import Settings
+from pipeline.crash_points import crash_point
 from pipeline.errors import InputFileError, KinerjaError, TransientError
-from pipeline.inbox import InboxFile, archive_copy, quarantine, remove_processed, scan_inbox, sha256_file
+from pipeline.events import JsonLog, emit, subscribe
 from pipeline.models import DocumentResult
 from pipeline.process import make_ocr, process_file
+from pipeline.writer_lock import writer_lock
+from warehouse import publish
 from warehouse.store import Warehouse
 
 
-@dataclass
-class FileOutcome:
-    """What happened to one inbox file: ``status`` is processed, skipped,
-    quarantined or waiting; ``message`` is for the secretariat."""
-
-    name: str
-    status: str
-    message: str = ""
-    doc_type: str | None = None
-    pages: int = 0
-    document_id: int | None = None
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    outcomes: list[FileOutcome] = field(default_factory=list)
-    seconds: float = 0.0
-    outputs: list[str] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
-
-    @property
-    def pages(self) -> int:
-        return sum(o.pages for o in self.outcomes if o.status == "processed")
-
-
-class UnexpectedError(KinerjaError):
-    """A bug or an unforeseen input: the file is quarantined so the batch goes on."""
-
-    code = "unexpected_error"
-    advice = ("This file hit a problem the software does not handle yet. It is kept in quarantine; "
-              "send it to the maintainers, or put it back in the inbox after an update.")
-
-
 def _is_transient(task, task_run, state) -> bool:
+    """Retry condition: only a :class:`TransientError` is worth another try."""
     try:
         state.result()
     except TransientError:
@@ -81,9 +59,10 @@ def extract_document(path: Path, sha256: str, name: str, settings: Settings) -> 
         return err
 
 
-@task(name="load-document", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+@task(name="load-document", retries=2, retry_delay_seconds=2, retry_condition_fn=_is_transient,
+      cache_policy=NO_CACHE)
 def load_document(doc: DocumentResult, archived: str, received_at: datetime, run_id: str, db: Path) -> int:
-    """One transaction per document (retried: the file may be briefly locked)."""
+    """One transaction per document (retried only when the file is held by another program)."""
     return Warehouse(db).load_document(doc, archived, received_at, run_id)
 
 
@@ -99,92 +78,124 @@ def refresh_indicators(db: Path, run_id: str) -> tuple[int, int]:
     return len(entries), sum(1 for *_x, m in matches if m.mapped)
 
 
-@task(name="map-indicators", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+@task(name="map-indicators", retries=2, retry_delay_seconds=2, retry_condition_fn=_is_transient,
+      cache_policy=NO_CACHE)
 def map_indicators(db: Path, run_id: str) -> tuple[int, int]:
-    """:func:`refresh_indicators` as a task (retried: the file may be briefly locked)."""
+    """:func:`refresh_indicators` as a task."""
     return refresh_indicators(db, run_id)
 
 
-def _quarantine(wh: Warehouse, item: InboxFile, err: KinerjaError, sha: str | None, archived: str | None,
-                settings: Settings, run_id: str) -> FileOutcome:
-    dest = quarantine(item, err, settings.quarantine)
-    wh.record_error(sha256=sha, original_name=item.name, code=err.code, message=err.message, detail=err.detail,
-                    quarantine_path=str(dest), archived_path=archived, run_id=run_id)
-    return FileOutcome(item.name, "quarantined", f"{err.message} -> {dest.name}")
+@task(name="publish-readonly-copy", retries=2, retry_delay_seconds=2, retry_condition_fn=_is_transient,
+      cache_policy=NO_CACHE)
+def publish_copy(db: Path) -> Path:
+    """:func:`warehouse.publish.publish` as a task."""
+    return publish.publish(db)
 
 
-@flow(name="process_inbox", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=True)
-def process_inbox(home: str, inbox: str | None = None) -> RunSummary:
-    """Process every ready file of the inbox. Files are hashed and archived first;
-    already-processed hashes are skipped (and removed from the inbox, their bytes
-    being archived); extraction runs two files at a time; loads are serial (one
-    DuckDB writer); failures go to quarantine with a reason and the batch goes on."""
-    t0 = time.perf_counter()
-    settings = Settings(home=Path(home), inbox_override=Path(inbox) if inbox else None)
-    settings.ensure_dirs()
-    wh = Warehouse(settings.database)
-    wh.migrate()
-    wh.set_bands(settings.bands())
-    wh.set_deadlines(settings.deadline_days())
-    run_id = f"{datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    log = get_run_logger()
-    summary = RunSummary(run_id)
-    scan = scan_inbox(settings.inbox, settings.settle_seconds)
-    for item in scan.waiting:
-        summary.outcomes.append(FileOutcome(item.name, "waiting", "still being copied; left for the next run"))
-    for item, err in scan.unsafe:
-        summary.outcomes.append(_quarantine(wh, item, err, None, None, settings, run_id))
+def _extract_outcome(fut) -> DocumentResult:
+    doc = fut.result()
+    if isinstance(doc, InputFileError):
+        raise doc
+    return doc
 
-    pending = []
-    for item in scan.ready:
-        received_at = datetime.now()
+
+def _load_all(pending: list[Pending], settings: Settings, summary: RunSummary, wh: Warehouse, log) -> None:
+    """Extract on the task runner (at most ``2 * workers`` documents ahead of the
+    loader, so finished results never pile up in memory) and load in order."""
+    window = deque()
+    todo = deque(pending)
+    ahead = max(2, 2 * settings.workers)
+    marked = False
+    while todo or window:
+        while todo and len(window) < ahead:
+            p = todo.popleft()
+            emit("file_started", run_id=summary.run_id, name=p.item.name, sha256=p.sha256, size=p.item.size)
+            window.append((p, extract_document.submit(p.item.path, p.sha256, p.item.name, settings)))
+        p, fut = window.popleft()
         try:
-            sha = sha256_file(item.path)
-            archived = str(archive_copy(item.path, sha, settings.archive))
-        except FileNotFoundError:
-            summary.outcomes.append(FileOutcome(item.name, "waiting", "vanished from the inbox during the run"))
-            continue
-        if item.path.stat().st_size != item.size:
-            summary.outcomes.append(FileOutcome(item.name, "waiting", "still growing; left for the next run"))
-            continue
-        known = wh.find_document(sha)
-        if known:
-            remove_processed(item)
-            summary.outcomes.append(FileOutcome(item.name, "skipped",
-                                                f"already processed as document #{known[0]} ('{known[1]}')"))
-            continue
-        pending.append((item, sha, archived, received_at,
-                        extract_document.submit(item.path, sha, item.name, settings)))
-
-    for item, sha, archived, received_at, fut in pending:
-        try:
-            doc = fut.result()
-            if isinstance(doc, InputFileError):
-                raise doc
-            doc_id = load_document(doc, archived, received_at, run_id, settings.database)
+            doc = _extract_outcome(fut)
+            if not marked:      # before the first write: a crash from here on is finished by the next run
+                publish.mark_todo(settings.database, *publish.STEPS)
+                marked = True
+            doc_id = load_document(doc, p.archived, p.received_at, summary.run_id, settings.database)
         except KinerjaError as err:
             if err.transient:
-                summary.outcomes.append(FileOutcome(item.name, "waiting", f"{err.message} (will retry next run)"))
-                continue
-            summary.outcomes.append(_quarantine(wh, item, err, sha, archived, settings, run_id))
+                summary.add(FileOutcome(p.item.name, "waiting", f"{err.message} (will retry next run)"))
+            else:
+                batch.quarantine_file(wh, p.item, err, p.sha256, p.archived, settings, summary)
             continue
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-            log.error("unexpected error on %s: %s", item.name, traceback.format_exc())
-            err = UnexpectedError(f"'{item.name}' could not be processed because of an unexpected error.",
+            log.error("unexpected error on %s: %s", p.item.name, traceback.format_exc())
+            err = UnexpectedError(f"'{p.item.name}' could not be processed because of an unexpected error.",
                                   detail=f"{type(exc).__name__}: {exc}")
-            summary.outcomes.append(_quarantine(wh, item, err, sha, archived, settings, run_id))
+            batch.quarantine_file(wh, p.item, err, p.sha256, p.archived, settings, summary)
             continue
-        remove_processed(item)
-        summary.outcomes.append(FileOutcome(item.name, "processed", doc.classification.doc_type
-                                            + (f" (needs review: {'; '.join(doc.warnings)})" if doc.warnings else ""),
-                                            doc.classification.doc_type, len(doc.pages), doc_id))
-    if summary.count("processed"):
-        entries, mapped = map_indicators(settings.database, run_id)
+        batch.processed(p, doc, doc_id, summary)
+
+
+def follow_up(settings: Settings, summary: RunSummary, log) -> None:
+    """The steps still to do after the warehouse changed (in this run or in a
+    run that was killed): map report rows to indicators, publish the analysts'
+    copy, write the recap files. Each step's marker is removed only once it is done."""
+    db = settings.database
+    steps = publish.todo(db)
+    if "map" in steps:
+        entries, mapped = map_indicators(db, summary.run_id)
         log.info("indicator catalogue: %d entries; %d report rows mapped", entries, mapped)
-    summary.seconds = round(time.perf_counter() - t0, 2)
-    wh.record_run(run_id, datetime.now(), str(settings.inbox),
-                  {s: summary.count(s) for s in ("processed", "skipped", "quarantined", "waiting")},
-                  summary.pages, summary.seconds)
-    if summary.count("processed"):
+        emit("step", run_id=summary.run_id, step="map", detail=f"{entries} indicators, {mapped} rows mapped")
+        crash_point("mapped")
+        publish.done(db, "map")
+    if "publish" in steps:
+        publish.mark_todo(db, "consolidate")
+        dest = publish_copy(db)
+        emit("step", run_id=summary.run_id, step="publish", detail=str(dest))
+        publish.done(db, "publish")
+    if "consolidate" in steps or "publish" in steps:
         summary.outputs = consolidate(str(settings.home))
+        emit("step", run_id=summary.run_id, step="consolidate", detail=f"{len(summary.outputs)} files")
+        publish.done(db, "consolidate")
+
+
+def run_batch(settings: Settings, log) -> RunSummary:
+    """The body of :func:`process_inbox` (writer lock held by the caller)."""
+    t0, started = time.perf_counter(), datetime.now()
+    wh, config_changed = batch.open_warehouse(settings)
+    if config_changed:
+        publish.mark_todo(settings.database, "publish", "consolidate")
+    summary = RunSummary(batch.new_run_id())
+    emit("run_started", run_id=summary.run_id, inbox=str(settings.inbox), home=str(settings.home))
+    pending = batch.triage(settings, wh, summary)
+    emit("batch_ready", run_id=summary.run_id, files=len(pending))
+    _load_all(pending, settings, summary, wh, log)
+    follow_up(settings, summary, log)
+    summary.seconds = round(time.perf_counter() - t0, 2)
+    batch.record_run(wh, settings, summary, started)
     return summary
+
+
+@flow(name="process_inbox", task_runner=task_runner(Settings()), log_prints=True)
+def process_inbox(home: str, inbox: str | None = None, lock_wait: float = 600.0) -> RunSummary:
+    """Process every ready file of the inbox. Files are hashed and archived first;
+    already-processed hashes are skipped (and removed from the inbox, their bytes
+    being archived); extraction runs on the task runner; loads are serial (one
+    DuckDB writer); failures go to quarantine with a reason and the batch goes on.
+    Waits up to ``lock_wait`` seconds for another writer; raises
+    :class:`pipeline.writer_lock.WarehouseBusyError` after that."""
+    settings = Settings(home=Path(home), inbox_override=Path(inbox) if inbox else None)
+    settings.ensure_dirs()
+    log = get_run_logger()
+    unsubscribe = subscribe(JsonLog(settings.logs))
+    try:
+        with writer_lock(settings.home, "process_inbox", wait=lock_wait,
+                         on_wait=lambda who: log.warning("waiting for the writer lock held by %s", who)):
+            return run_batch(settings, log)
+    finally:
+        unsubscribe()
+
+
+def configured(settings: Settings):
+    """:func:`process_inbox` with the task runner ``settings`` ask for (threads
+    or Dask). The module's own flow takes its runner from the environment
+    (``KINERJA_DASK_ADDRESS``, ``KINERJA_WORKERS``) when first imported, which is
+    what the served deployment's run processes see."""
+    return process_inbox.with_options(task_runner=task_runner(settings))

@@ -29,13 +29,19 @@ class Settings(BaseModel):
     share (0..1) of a scanner text layer's words that must be real words (or
     numbers) to trust it; below that the page is OCR-ed again.
     ``settle_seconds``: an inbox file younger than this (or still growing) is
-    left for the next run. ``low_confidence``: OCR confidence (percent) below
+    left for the next run. ``inbox_interval_minutes`` and ``nightly_cron``:
+    the schedules of ``kinerja serve`` (``KINERJA_INBOX_INTERVAL_MINUTES``,
+    default 5; ``KINERJA_NIGHTLY_CRON``, default ``0 1 * * *``, 01:00). ``low_confidence``: OCR confidence (percent) below
     which an extracted field is flagged for review. ``cell_reocr_confidence``:
     a scanned table cell whose words average below this confidence (percent)
     is OCR-ed again on its own. ``working_day_minutes``:
     length of one working day used to turn SOP times in days into minutes
     (450 = 7.5 h, Perpres 21/2023's 37.5 h week over 5 days; ``KINERJA_WORKING_DAY_MINUTES``). ``workers``: pages/documents
-    processed in parallel (Tesseract runs as a subprocess, so threads use both cores).
+    processed in parallel (Tesseract runs as a subprocess, so threads use both cores; default: up to
+    two, one per core; ``KINERJA_WORKERS``). ``dask_address``: a Dask
+    scheduler (``tcp://host:8786``, ``KINERJA_DASK_ADDRESS``) whose workers
+    extract the documents instead of local threads; see the README section
+    "Several machines".
     ``capaian_bands``: capaian category bands as ``lower_bound:name`` pairs,
     half-open upwards (``KINERJA_CAPAIAN_BANDS``, e.g.
     ``91:Sangat Tinggi,76:Tinggi,66:Sedang,51:Rendah,0:Sangat Rendah``); the
@@ -53,12 +59,17 @@ class Settings(BaseModel):
     ocr_dpi: int = 300
     text_layer_min_quality: float = 0.6
     settle_seconds: float = 2.0
+    inbox_interval_minutes: float = Field(
+        default_factory=lambda: float(os.environ.get("KINERJA_INBOX_INTERVAL_MINUTES", "5")))
+    nightly_cron: str = Field(default_factory=lambda: os.environ.get("KINERJA_NIGHTLY_CRON", "0 1 * * *"))
     low_confidence: float = 60.0
     cell_reocr_confidence: float = 75.0
     working_day_minutes: int = Field(default_factory=lambda: int(os.environ.get("KINERJA_WORKING_DAY_MINUTES", "450")))
     capaian_bands: str = Field(default_factory=lambda: os.environ.get("KINERJA_CAPAIAN_BANDS", DEFAULT_BANDS))
     deadlines: str = Field(default_factory=lambda: os.environ.get("KINERJA_DEADLINES", DEFAULT_DEADLINES))
-    workers: int = Field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
+    workers: int = Field(default_factory=lambda: int(os.environ.get("KINERJA_WORKERS", 0)) or
+                         max(1, min(2, os.cpu_count() or 1)))
+    dask_address: str | None = Field(default_factory=lambda: os.environ.get("KINERJA_DASK_ADDRESS") or None)
 
     @property
     def inbox(self) -> Path:

@@ -118,18 +118,27 @@ def archive_copy(src: Path, sha256: str, archive_dir: Path) -> Path:
     return dest
 
 
-def quarantine(item: InboxFile, error: KinerjaError, quarantine_dir: Path, when: datetime | None = None) -> Path:
-    """Move the inbox file to ``quarantine/<YYYYmmdd-HHMMSS>_<safe name>`` and write
-    ``<that name>.reason.txt`` beside it (what is wrong, what to do). A symlink is
-    moved as a link. Returns the new path."""
+def quarantine_target(item: InboxFile, quarantine_dir: Path, when: datetime | None = None) -> Path:
+    """A free path ``quarantine/<YYYYmmdd-HHMMSS>_<safe name>`` for ``item`` (a
+    ``-k`` suffix when taken). Nothing is created."""
     when = when or datetime.now()
-    quarantine_dir.mkdir(parents=True, exist_ok=True)
-    base = f"{when:%Y%m%d-%H%M%S}_{safe_name(item.name)}"
-    dest = quarantine_dir / base
+    dest = quarantine_dir / f"{when:%Y%m%d-%H%M%S}_{safe_name(item.name)}"
     k = 1
-    while dest.exists() or dest.is_symlink():
+    while os.path.lexists(dest):
         dest = quarantine_dir / f"{when:%Y%m%d-%H%M%S}-{k}_{safe_name(item.name)}"
         k += 1
+    return dest
+
+
+def quarantine(item: InboxFile, error: KinerjaError, quarantine_dir: Path, when: datetime | None = None,
+               dest: Path | None = None) -> Path:
+    """Move the inbox file to ``dest`` (default :func:`quarantine_target`) and
+    write ``<that name>.reason.txt`` beside it (what is wrong, what to do). A
+    symlink is moved as a link. Returns the new path. Idempotent for a given
+    ``dest``: a second call after a crash overwrites the reason and moves the file."""
+    when = when or datetime.now()
+    quarantine_dir.mkdir(parents=True, exist_ok=True)
+    dest = dest or quarantine_target(item, quarantine_dir, when)
     reason = dest.with_name(dest.name + ".reason.txt")
     reason.write_text(
         f"File: {item.name}\nPut in quarantine: {when:%Y-%m-%d %H:%M:%S}\n\n{error.user_text()}", encoding="utf-8")

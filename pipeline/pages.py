@@ -1,15 +1,16 @@
 """Page acquisition: for every page decide between the PDF text layer and OCR,
 render/preprocess/OCR where needed, and return words with provenance.
 
-Memory: pages are produced one at a time (a generator); only one page image is
-held at once, whatever the page count.
+Memory: pages are produced in order by a generator; at most ``workers + 1``
+page images are held at once, whatever the page count.
 """
 from __future__ import annotations
 
 import logging
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Iterator
+from functools import partial
+from typing import Callable, Iterator
 
 import cv2
 import numpy as np
@@ -26,6 +27,7 @@ from .errors import (CorruptFileError, EncryptedPdfError, ImageUnreadableError, 
                      TransientError)
 from .cell_ocr import reocr_weak_cells
 from .models import PageResult
+from .parallel import ordered
 from .tables import extract_tables
 from .text_quality import text_layer_quality
 
@@ -140,12 +142,14 @@ def _open_pdf(path: Path) -> PdfRenderer:
 
 
 def pdf_pages(path: Path, settings: Settings, ocr: TesseractOcr) -> Iterator[PageResult]:
-    """Pages of a PDF. Per page: a text layer with at least
-    :data:`MIN_TEXT_LAYER_CHARS` characters, upright, and whose quality
-    (:func:`text_layer_quality`) reaches ``settings.text_layer_min_quality`` is
-    used as is; otherwise the page is rendered at ``settings.ocr_dpi`` with
-    pypdfium2 and OCR-ed. Raises :class:`EncryptedPdfError`,
-    :class:`CorruptFileError` or :class:`NoPagesError`."""
+    """Pages of a PDF, in order. Per page: a page that draws nothing is blank
+    (not rendered); a text layer with at least :data:`MIN_TEXT_LAYER_CHARS`
+    characters, upright, and whose quality (:func:`text_layer_quality`)
+    reaches ``settings.text_layer_min_quality`` is used as is; otherwise the
+    page is rendered at ``settings.ocr_dpi`` with pypdfium2 and OCR-ed, up to
+    ``settings.workers`` pages at once (:func:`pipeline.parallel.ordered`;
+    at most ``workers + 1`` page images in memory). Raises
+    :class:`EncryptedPdfError`, :class:`CorruptFileError` or :class:`NoPagesError`."""
     with _open_pdf(path) as renderer, ExitStack() as stack:
         n = len(renderer)
         if n == 0:
@@ -155,51 +159,75 @@ def pdf_pages(path: Path, settings: Settings, ocr: TesseractOcr) -> Iterator[Pag
             plumber = stack.enter_context(pdf_text.open_pdf(path))
         except Exception as e:  # pdfminer is stricter than PDFium: fall back to OCR for every page
             log.warning("pdfplumber cannot read %s (%s); OCR for all pages", path.name, e)
-        for i in range(n):
-            notes: list[str] = []
-            layer = None
-            if plumber is not None:
-                try:
-                    layer = pdf_text.read_text_layer(plumber.pages[i])
-                except Exception as e:  # a single broken page content stream
-                    notes.append(f"text layer unreadable: {type(e).__name__}")
-            quality = None
-            if layer is not None and layer.char_count >= MIN_TEXT_LAYER_CHARS:
-                quality = round(text_layer_quality(layer.words), 3)
-                scanned = layer.image_coverage >= SCAN_IMAGE_COVERAGE
-                if layer.rotation:
-                    notes.append("text layer printed sideways: OCR instead")
-                elif quality >= settings.text_layer_min_quality:
-                    rulings = [] if scanned else pdf_text.read_rulings(plumber.pages[i])
-                    symbols = _vector_shapes(renderer, i) if len(rulings) >= SHAPE_MIN_RULINGS else []
-                    page = PageResult(page_no=i + 1, width_pt=layer.width_pt, height_pt=layer.height_pt,
-                                      text_source="text_layer", text_layer_quality=quality,
-                                      words=list(layer.words), rulings=rulings, shapes=symbols,
-                                      notes=notes + (["scanner text layer accepted"] if scanned else []),
-                                      marks=_layer_marks(renderer, i, layer, scanned), marks_checked=True)
-                    page.tables = extract_tables(page)
-                    yield page
-                    continue
-                else:
-                    notes.append(f"text layer rejected (quality {quality:.2f} < {settings.text_layer_min_quality})")
-            try:
-                rgb = renderer.render(i, settings.ocr_dpi)
-            except pdfium.PdfiumError as e:
-                raise CorruptFileError(f"Page {i + 1} of '{path.name}' cannot be rendered.", detail=str(e)) from e
-            yield ocr_page(rgb, settings.ocr_dpi, i + 1, settings, ocr, notes, quality)
-            del rgb
+        yield from ordered((_pdf_page_job(path, renderer, plumber, i, settings, ocr) for i in range(n)),
+                           settings.workers)
+
+
+def _pdf_page_job(path: Path, renderer: PdfRenderer, plumber, i: int, settings: Settings,
+                  ocr: TesseractOcr) -> Callable[[], PageResult]:
+    """Read page ``i`` as far as needs PDFium or pdfplumber (neither is
+    thread-safe: this runs in the caller's thread) and return the rest as a job:
+    the finished page, or the OCR of its rendered image."""
+    notes: list[str] = []
+    if renderer.is_empty(i):
+        w, h = renderer.page_size(i)
+        page = PageResult(page_no=i + 1, width_pt=w, height_pt=h, text_source="ocr", ink_ratio=0.0,
+                          notes=["blank page (nothing drawn on it): not rendered"], marks_checked=True)
+        return lambda: page
+    layer = None
+    if plumber is not None:
+        try:
+            layer = pdf_text.read_text_layer(plumber.pages[i])
+        except Exception as e:  # a single broken page content stream
+            notes.append(f"text layer unreadable: {type(e).__name__}")
+    quality = None
+    if layer is not None and layer.char_count >= MIN_TEXT_LAYER_CHARS:
+        quality = round(text_layer_quality(layer.words), 3)
+        scanned = layer.image_coverage >= SCAN_IMAGE_COVERAGE
+        if layer.rotation:
+            notes.append("text layer printed sideways: OCR instead")
+        elif quality >= settings.text_layer_min_quality:
+            rulings = [] if scanned else pdf_text.read_rulings(plumber.pages[i])
+            symbols = _vector_shapes(renderer, i) if len(rulings) >= SHAPE_MIN_RULINGS else []
+            page = PageResult(page_no=i + 1, width_pt=layer.width_pt, height_pt=layer.height_pt,
+                              text_source="text_layer", text_layer_quality=quality,
+                              words=list(layer.words), rulings=rulings, shapes=symbols,
+                              notes=notes + (["scanner text layer accepted"] if scanned else []),
+                              marks=_layer_marks(renderer, i, layer, scanned), marks_checked=True)
+            page.tables = extract_tables(page)
+            return lambda: page
+        else:
+            notes.append(f"text layer rejected (quality {quality:.2f} < {settings.text_layer_min_quality})")
+    try:
+        rgb = renderer.render(i, settings.ocr_dpi)
+    except pdfium.PdfiumError as e:
+        raise CorruptFileError(f"Page {i + 1} of '{path.name}' cannot be rendered.", detail=str(e)) from e
+    return partial(ocr_page, rgb, settings.ocr_dpi, i + 1, settings, ocr, notes, quality)
+
+
+def count_pages(path: Path, file_type: str) -> int | None:
+    """Pages of a PDF or frames of an image, read from the header; ``None`` when
+    the file cannot be opened (the page reader then raises the real error)."""
+    try:
+        if file_type == "pdf":
+            with PdfRenderer(path) as r:
+                return len(r)
+        return images.probe(path).frames
+    except Exception:  # noqa: BLE001 - only a progress figure
+        return None
 
 
 def image_pages(path: Path, settings: Settings, ocr: TesseractOcr) -> Iterator[PageResult]:
-    """Pages (frames) of a raster file. Raises :class:`ImageUnreadableError`
+    """Pages (frames) of a raster file, OCR-ed ``settings.workers`` at a time
+    (frames are decoded one by one as the window moves on). Raises :class:`ImageUnreadableError`
     (broken, truncated or tiny image) or :class:`TooLargeError`."""
     try:
         info = images.probe(path)
         if min(info.width, info.height) < MIN_IMAGE_SIDE:
             raise ImageUnreadableError(
                 f"'{path.name}' is only {info.width} x {info.height} pixels: far too small to contain a readable page.")
-        for k, (rgb, dpi) in enumerate(images.iter_frames(path)):
-            yield ocr_page(rgb, dpi, k + 1, settings, ocr)
+        yield from ordered((partial(ocr_page, rgb, dpi, k + 1, settings, ocr)
+                            for k, (rgb, dpi) in enumerate(images.iter_frames(path))), settings.workers)
     except images.ImageTooLargeError as e:
         raise TooLargeError(f"'{path.name}' is too large to process ({e}).", detail=str(e)) from e
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:

@@ -3,6 +3,7 @@ build layout lines, classify, parse what the type calls for."""
 from __future__ import annotations
 
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -12,10 +13,11 @@ from extractors.ocr import TesseractOcr
 from .classify import classify
 from .config import Settings
 from .errors import NoPagesError
+from .events import emit
 from .filetypes import sniff
 from .layout import build_lines, page_text
 from .models import DocumentResult, SopHeader
-from .pages import image_pages, pdf_pages
+from .pages import count_pages, image_pages, pdf_pages
 from .performance import parse_performance
 from .sop_header import parse_sop_header
 from .signatures import check_signatures
@@ -23,9 +25,18 @@ from .sop_steps import parse_sop_steps
 from .tables import stitch
 
 
+#: One semaphore per worker count, shared by every OCR engine of the process.
+_OCR_SLOTS: dict[int, threading.BoundedSemaphore] = {}
+_SLOTS_LOCK = threading.Lock()
+
+
 def make_ocr(settings: Settings) -> TesseractOcr:
-    """The OCR engine configured for ``settings`` (cache under the data home)."""
-    return TesseractOcr(lang=settings.ocr_lang, cache_dir=settings.cache / "ocr")
+    """The OCR engine configured for ``settings``: cache under the data home, and
+    at most ``settings.workers`` Tesseract processes at once in this process
+    (documents and pages both run in parallel; the CPU has that many cores)."""
+    with _SLOTS_LOCK:
+        slots = _OCR_SLOTS.setdefault(settings.workers, threading.BoundedSemaphore(settings.workers))
+    return TesseractOcr(lang=settings.ocr_lang, cache_dir=settings.cache / "ocr", slots=slots)
 
 
 def _header_score(h: SopHeader) -> int:
@@ -43,6 +54,7 @@ def process_file(path: Path, sha256: str, original_name: str, settings: Settings
     t0 = time.perf_counter()
     ocr = ocr or make_ocr(settings)
     file_type = sniff(path)
+    emit("file_opened", name=original_name, pages=count_pages(path, file_type))
     pages_iter = pdf_pages(path, settings, ocr) if file_type == "pdf" else image_pages(path, settings, ocr)
     pages, texts, headers, tables, page_lines = [], [], [], [], []
     for page in pages_iter:
@@ -54,6 +66,7 @@ def process_file(path: Path, sha256: str, original_name: str, settings: Settings
         if header:
             headers.append(header)
         pages.append(page)
+        emit("page_done", name=original_name, page_no=page.page_no, text_source=page.text_source)
     if not pages:
         raise NoPagesError(f"'{original_name}' has no pages.")
     tables = stitch(tables, {p.page_no: p.height_pt for p in pages})

@@ -144,3 +144,35 @@ def test_sample_year_to_recap(harness, settings):
     written = sorted(Path(p).name for p in summary.outputs)
     assert written == sorted(f"rekap-2024-{p}.{ext}" for p in ("tw1", "tw2", "tw3", "tw4", "s1", "s2", "y")
                              for ext in ("xlsx", "pdf"))
+
+
+def test_file_vanishing_mid_run_is_left_and_nothing_else_is_lost(harness, settings, tmp_path):
+    """A file deleted after the inbox was listed but before it was read (the clerk
+    moved it away) is reported as vanished; the link is quarantined as a link;
+    the rest of the batch is processed."""
+    from flows.process_inbox import process_inbox
+    from pipeline.events import subscribe
+
+    inbox = settings.inbox
+    shutil.copy(SAMPLES / "inbox" / "sop-pelaporan-kinerja-digital.pdf", inbox / "b.pdf")
+    shutil.copy(SAMPLES / "inbox" / "sop-pengelolaan-arsip-digital.pdf", inbox / "c-pergi.pdf")
+    (tmp_path / "target.pdf").write_bytes(b"%PDF-1.4 outside")
+    os.symlink(tmp_path / "target.pdf", inbox / "a-tautan.pdf")
+    old = time.time() - 60
+    for p in (inbox / "b.pdf", inbox / "c-pergi.pdf"):
+        os.utime(p, (old, old))
+
+    def remove_when_the_link_is_done(kind, f):      # runs after the listing, before any file is read
+        if kind == "file_done" and f["name"] == "a-tautan.pdf":
+            (inbox / "c-pergi.pdf").unlink()
+    unsubscribe = subscribe(remove_when_the_link_is_done)
+    try:
+        summary = process_inbox(str(settings.home))
+    finally:
+        unsubscribe()
+    got = {o.name: (o.status, o.message) for o in summary.outcomes}
+    assert got["a-tautan.pdf"][0] == "quarantined"
+    assert got["c-pergi.pdf"] == ("waiting", "vanished from the inbox during the run")
+    assert got["b.pdf"][0] == "processed"
+    assert (tmp_path / "target.pdf").read_bytes() == b"%PDF-1.4 outside"
+    assert [p.name for p in (settings.home / "quarantine").iterdir() if p.is_symlink()][0].endswith("a-tautan.pdf")

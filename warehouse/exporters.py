@@ -13,7 +13,9 @@ the completeness table and the values still needing review.
 """
 from __future__ import annotations
 
+import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,7 +154,22 @@ def write_report(con: duckdb.DuckDBPyConnection, year: int, period: str, out_dir
     from .xlsx_report import write_xlsx
 
     data = load_report(con, year, period, unit)
-    return write_xlsx(data, out_dir / f"{data.stem}.xlsx"), write_pdf(data, out_dir / f"{data.stem}.pdf")
+    return (_atomic(out_dir / f"{data.stem}.xlsx", lambda tmp: write_xlsx(data, tmp)),
+            _atomic(out_dir / f"{data.stem}.pdf", lambda tmp: write_pdf(data, tmp)))
+
+
+def _atomic(dest: Path, write) -> Path:
+    """Call ``write(tmp)`` on a temporary name beside ``dest``, then rename it to
+    ``dest``: a reader (or a run killed half-way) never sees half a file, and two
+    writers of the same report do not mix their bytes."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.stem}.{os.getpid()}.{threading.get_ident()}{dest.suffix}")
+    try:
+        write(tmp)
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return dest
 
 
 def periods_with_data(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:

@@ -6,6 +6,7 @@ process open a file while a read-write connection holds it (../shared/STACK.md).
 from __future__ import annotations
 
 import json
+import os
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,8 @@ import duckdb
 import pyarrow as pa
 
 from pipeline import PIPELINE_VERSION
+from pipeline.crash_points import crash_point
+from pipeline.errors import TransientError
 from pipeline.catalogue import CatalogueEntry, CatalogueSource
 from pipeline.indicator_rules import aggregation, polarity
 from pipeline.mapping import Match, unit_key
@@ -43,16 +46,38 @@ def _box(prov) -> tuple:
     return prov.bbox if prov.bbox else (None, None, None, None)
 
 
+class WarehouseInUseError(TransientError):
+    """Another process has the working DuckDB file open (DuckDB allows one writer
+    and no reader beside it, ../shared/STACK.md)."""
+
+    code = "warehouse_in_use"
+    advice = ("Another program has kinerja.duckdb open (the duckdb CLI, DBeaver, a notebook). Close it: "
+              "analysts open kinerja-readonly.duckdb, which never blocks a run. The run tries again by itself.")
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open ``path``; raises :class:`WarehouseInUseError` (transient) when another
+    process holds a conflicting lock on it."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as e:
+        if "lock" in str(e).lower():
+            raise WarehouseInUseError(f"The warehouse {path} is open in another program.", detail=str(e)) from e
+        raise
+
+
 class Warehouse:
-    """The DuckDB file at ``path``. Raises ``duckdb.IOException`` when another
-    process holds the file (see :mod:`flows` for the single-writer lock)."""
+    """The DuckDB file at ``path``. Every operation opens a short connection
+    (:func:`connect`: raises :class:`WarehouseInUseError` when another process
+    holds the file); one process writes at a time under the data home's
+    writer lock (:mod:`pipeline.writer_lock`)."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = duckdb.connect(str(self.path), read_only=read_only)
+        con = connect(self.path, read_only=read_only)
         try:
             yield con
         finally:
@@ -89,6 +114,27 @@ class Warehouse:
                               [sha256]).fetchone()
         return (int(row[0]), str(row[1])) if row else None
 
+    def known_documents(self, sha256s: list[str]) -> dict[str, tuple[int, str]]:
+        """:meth:`find_document` for many hashes in one connection: ``{sha256: (document_id, original_name)}``."""
+        if not sha256s:
+            return {}
+        with self.connect(read_only=True) as con:
+            rows = con.execute("SELECT sha256, document_id, original_name FROM raw_documents "
+                               "WHERE sha256 IN (SELECT unnest(?))", [sorted(set(sha256s))]).fetchall()
+        return {sha: (int(i), str(n)) for sha, i, n in rows}
+
+    def pending_quarantine(self, sha256: str | None, original_name: str) -> str | None:
+        """The quarantine path recorded for this file (by hash, else by name) whose
+        move never happened (a run killed between recording and moving), so a
+        re-run finishes that move instead of recording the error twice."""
+        with self.connect(read_only=True) as con:
+            row = con.execute("""SELECT quarantine_path FROM raw_errors
+                                 WHERE (sha256 = ?) OR (sha256 IS NULL AND ? IS NULL AND original_name = ?)
+                                 ORDER BY error_id DESC LIMIT 1""", [sha256, sha256, original_name]).fetchone()
+        if row and row[0] and not os.path.lexists(row[0]):
+            return str(row[0])
+        return None
+
     # -- writes --------------------------------------------------------------------
     def load_document(self, doc: DocumentResult, archived_path: str, received_at: datetime, run_id: str) -> int:
         """Insert one document with its pages, words, fields, items and NIP checks
@@ -121,6 +167,7 @@ class Warehouse:
                 if doc.performance is not None:
                     self._insert_performance(con, doc_id, doc)
                 self._insert_signatures(con, doc_id, doc)
+                crash_point("load-uncommitted")
                 con.commit()
                 return int(doc_id)
             except BaseException:
@@ -302,8 +349,27 @@ class Warehouse:
             return
         with self.connect() as con:
             con.begin()
+            previous = con.execute("SELECT build_id FROM raw_catalogue ORDER BY built_at DESC, build_id DESC "
+                                   "LIMIT 1").fetchone()
             con.executemany(f"INSERT INTO raw_catalogue VALUES (?, now(), {', '.join(['?'] * 27)})", rows)
+            if previous and self._same_rows(con, "raw_catalogue", "build_id", previous[0], build_id, "built_at"):
+                con.rollback()      # nothing changed: no new build (a re-run adds no rows)
+                return
             con.commit()
+
+    @staticmethod
+    def _same_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, old: str, new: str, *ignore: str) -> bool:
+        """Whether the rows of ``table`` with ``key = old`` equal those with ``key = new``
+        (as multisets, NULLs equal, columns ``key`` and ``ignore`` left out)."""
+        cols = ", ".join(c for (c,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+            [table]).fetchall() if c not in (key, *ignore))
+        diff = con.execute(f"""SELECT count(*) FROM (
+            (SELECT {cols} FROM {table} WHERE {key} = $old EXCEPT ALL SELECT {cols} FROM {table} WHERE {key} = $new)
+            UNION ALL
+            (SELECT {cols} FROM {table} WHERE {key} = $new EXCEPT ALL SELECT {cols} FROM {table} WHERE {key} = $old))""",
+                           {"old": old, "new": new}).fetchone()[0]
+        return diff == 0
 
     def report_lines(self) -> list[tuple[int, int, str, str | None, int | None, str]]:
         """``(document_id, line_no, indicator, satuan, year, unit_key)`` of every
@@ -316,7 +382,8 @@ class Warehouse:
                 ORDER BY 1, 2""").fetchall()
 
     def save_matches(self, run_id: str, matches: list[tuple[int, int, Match]]) -> None:
-        """Store one mapping run (earlier runs are kept; views read the newest per line)."""
+        """Store one mapping run: only the lines whose match changed (or is new)
+        get a row, so earlier decisions stay as history and a re-run adds nothing."""
         if not matches:
             return
         with self.connect() as con:
@@ -324,6 +391,15 @@ class Warehouse:
             con.executemany("INSERT INTO raw_indicator_matches VALUES (?, now(), ?, ?, ?, ?, ?, ?, ?)", [
                 [run_id, d, n, m.status, m.indicator_id, m.score, m.method, json.dumps(m.candidates)]
                 for d, n, m in matches])
+            con.execute("""DELETE FROM raw_indicator_matches n
+                USING (SELECT document_id, line_no, status, indicator_id, score, method, candidates::VARCHAR AS c
+                       FROM raw_indicator_matches WHERE run_id <> $run
+                       QUALIFY row_number() OVER (PARTITION BY document_id, line_no
+                                                  ORDER BY matched_at DESC, run_id DESC) = 1) o
+                WHERE n.run_id = $run AND n.document_id = o.document_id AND n.line_no = o.line_no
+                  AND n.status IS NOT DISTINCT FROM o.status AND n.indicator_id IS NOT DISTINCT FROM o.indicator_id
+                  AND n.score IS NOT DISTINCT FROM o.score AND n.method IS NOT DISTINCT FROM o.method
+                  AND n.candidates::VARCHAR IS NOT DISTINCT FROM o.c""", {"run": run_id})
             con.commit()
 
     def import_indicator_file(self, source_file: str, sha256: str, rows: list[CatalogueSource]) -> int:
@@ -366,21 +442,24 @@ class Warehouse:
                 "SELECT DISTINCT quarter FROM fct_realisations WHERE document_id = ? AND line_no = ? "
                 "AND quarter IS NOT NULL ORDER BY 1", [document_id, line_no]).fetchall()]
 
-    def set_bands(self, bands: list[tuple[float, str]]) -> None:
-        """Replace the capaian category bands (configuration, not data)."""
-        with self.connect() as con:
-            con.begin()
-            con.execute("DELETE FROM raw_capaian_bands")
-            con.executemany("INSERT INTO raw_capaian_bands VALUES (?, ?)", [list(b) for b in bands])
-            con.commit()
+    def set_bands(self, bands: list[tuple[float, str]]) -> bool:
+        """Replace the capaian category bands (configuration, not data); returns whether they changed."""
+        return self._replace_config("raw_capaian_bands", [list(b) for b in bands])
 
-    def set_deadlines(self, deadlines: list[tuple[str, int]]) -> None:
-        """Replace the submission deadlines (configuration, not data; see ``Settings.deadlines``)."""
+    def set_deadlines(self, deadlines: list[tuple[str, int]]) -> bool:
+        """Replace the submission deadlines (configuration, not data; see ``Settings.deadlines``);
+        returns whether they changed."""
+        return self._replace_config("raw_deadlines", [list(d) for d in deadlines])
+
+    def _replace_config(self, table: str, rows: list[list]) -> bool:
         with self.connect() as con:
+            if sorted(map(list, con.execute(f"SELECT * FROM {table}").fetchall())) == sorted(rows):
+                return False
             con.begin()
-            con.execute("DELETE FROM raw_deadlines")
-            con.executemany("INSERT INTO raw_deadlines VALUES (?, ?)", [list(d) for d in deadlines])
+            con.execute(f"DELETE FROM {table}")
+            con.executemany(f"INSERT INTO {table} VALUES (?, ?)", rows)
             con.commit()
+            return True
 
     def record_error(self, *, sha256: str | None, original_name: str, code: str, message: str, detail: str | None,
                      quarantine_path: str | None, archived_path: str | None, run_id: str) -> None:
