@@ -107,15 +107,9 @@ class Warehouse:
             return version
 
     # -- reads ---------------------------------------------------------------------
-    def find_document(self, sha256: str) -> tuple[int, str] | None:
-        """``(document_id, original_name)`` of an already loaded file with this hash."""
-        with self.connect() as con:
-            row = con.execute("SELECT document_id, original_name FROM raw_documents WHERE sha256 = ?",
-                              [sha256]).fetchone()
-        return (int(row[0]), str(row[1])) if row else None
-
     def known_documents(self, sha256s: list[str]) -> dict[str, tuple[int, str]]:
-        """:meth:`find_document` for many hashes in one connection: ``{sha256: (document_id, original_name)}``."""
+        """The already loaded files among these hashes, looked up in one connection:
+        ``{sha256: (document_id, original_name)}``."""
         if not sha256s:
             return {}
         with self.connect(read_only=True) as con:
