@@ -94,12 +94,12 @@ def new_run_id() -> str:
     return f"{datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
 
 
-def open_warehouse(settings: Settings) -> tuple[Warehouse, bool]:
+def open_warehouse(settings: Settings) -> Warehouse:
     """Create the data home's folders, remove temporaries of a killed run,
-    migrate the warehouse and store the configured bands and deadlines.
-    Returns the warehouse and whether the configuration changed (the views
-    then change, so the analysts' copy must be published again). Call with
-    the writer lock held. Raises :class:`ConfigurationError`."""
+    migrate the warehouse and store the configured bands and deadlines (when
+    they changed, the views change: the analysts' copy and the recap files are
+    then marked as due). Call with the writer lock held. Raises
+    :class:`ConfigurationError`."""
     settings.ensure_dirs()
     bands, deadlines = settings.bands(), settings.deadline_days()
     for folder in (settings.home, *settings.archive.glob("??")):
@@ -107,8 +107,9 @@ def open_warehouse(settings: Settings) -> tuple[Warehouse, bool]:
     wh = Warehouse(settings.database)
     wh.migrate()
     changed = wh.set_bands(bands)
-    changed = wh.set_deadlines(deadlines) or changed
-    return wh, changed
+    if wh.set_deadlines(deadlines) or changed:
+        publish.mark_todo(settings.database, "publish", "consolidate")
+    return wh
 
 
 @contextmanager
@@ -127,6 +128,7 @@ def quarantine_file(wh: Warehouse, item: InboxFile, err: KinerjaError, sha: str 
     """Record the error, then move the file to quarantine with its reason
     (in this order, so that a crash in between is finished by the next run
     without a second error row)."""
+    publish.mark_todo(settings.database, "publish")     # rpt_quarantine changes
     dest = wh.pending_quarantine(sha, item.name)
     if dest is None:
         dest = str(quarantine_target(item, settings.quarantine))
@@ -197,12 +199,14 @@ def record_run(wh: Warehouse, settings: Settings, summary: RunSummary, started_a
 
 
 def needs_extraction(settings: Settings, wh: Warehouse) -> bool:
-    """Whether the inbox holds a ready file whose hash is not in the warehouse,
-    or a follow-up step of an earlier run is still to do (read-only check)."""
-    if publish.todo(settings.database):
+    """Whether the inbox holds a ready file whose hash is not in the warehouse or
+    a link to quarantine, or a follow-up step of an earlier run is still to do
+    (read-only check)."""
+    scan = scan_inbox(settings.inbox, settings.settle_seconds)
+    if publish.todo(settings.database) or scan.unsafe:
         return True
     shas = []
-    for item in scan_inbox(settings.inbox, settings.settle_seconds).ready:
+    for item in scan.ready:
         try:
             shas.append(sha256_file(item.path))
         except FileNotFoundError:
@@ -213,7 +217,7 @@ def needs_extraction(settings: Settings, wh: Warehouse) -> bool:
 
 def quick_run(settings: Settings, lock_wait: float = 600.0, on_wait=None) -> RunSummary | None:
     """A run without Prefect, for the common case of an inbox with nothing new
-    (files already processed, links, files still being copied): triage and
+    (files already processed, files still being copied): triage and
     record the run. Returns ``None``, having changed nothing, when there is
     something to extract or a follow-up step to finish: then run the flow."""
     settings.ensure_dirs()
@@ -221,9 +225,7 @@ def quick_run(settings: Settings, lock_wait: float = 600.0, on_wait=None) -> Run
     try:
         with writer_lock(settings.home, "kinerja run", wait=lock_wait, on_wait=on_wait):
             t0, started = time.perf_counter(), datetime.now()
-            wh, config_changed = open_warehouse(settings)
-            if config_changed:
-                publish.mark_todo(settings.database, "publish", "consolidate")
+            wh = open_warehouse(settings)
             if needs_extraction(settings, wh):
                 return None
             summary = RunSummary(new_run_id())

@@ -169,7 +169,7 @@ def indicators(file: Path = typer.Argument(..., exists=True, dir_okay=False,
     settings = Settings(home=_home(home))
     with _writer_lock(settings.home, "kinerja indicators"):
         try:
-            wh, _changed = open_warehouse(settings)
+            wh = open_warehouse(settings)
             rows = read_indicator_file(file, wh.next_import_id())
             with publishing(settings):
                 import_id = wh.import_indicator_file(file.name, sha256_file(file), rows)

@@ -159,9 +159,7 @@ def follow_up(settings: Settings, summary: RunSummary, log) -> None:
 def run_batch(settings: Settings, log) -> RunSummary:
     """The body of :func:`process_inbox` (writer lock held by the caller)."""
     t0, started = time.perf_counter(), datetime.now()
-    wh, config_changed = batch.open_warehouse(settings)
-    if config_changed:
-        publish.mark_todo(settings.database, "publish", "consolidate")
+    wh = batch.open_warehouse(settings)
     summary = RunSummary(batch.new_run_id())
     emit("run_started", run_id=summary.run_id, inbox=str(settings.inbox), home=str(settings.home))
     pending = batch.triage(settings, wh, summary)

@@ -105,3 +105,17 @@ def test_program_holding_the_working_file_gets_a_clear_message(first_run):
     assert (home / "inbox" / "renaksi-2024-ikp.pdf").exists()      # left for the next run
     r = kinerja(["run", "--home", str(home)], kinerja_env(base / "prefect"))
     assert r.returncode == 0 and not (home / "inbox" / "renaksi-2024-ikp.pdf").exists(), r.stdout + r.stderr
+
+
+def test_status_shows_backlog_runs_quarantine_and_review(first_run):
+    base, home = first_run
+    fill_inbox(home / "inbox", ["renaksi-2024-ikp.pdf"])           # backlog: one ready file
+    (home / "inbox" / "baru.pdf").write_bytes(b"%PDF-1.4 still copying")      # young: still being copied
+    r = kinerja(["status", "--home", str(home)], kinerja_env(base / "prefect"), timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = r.stdout
+    assert "1 file(s) ready, 1 still being copied" in out
+    assert "Scheduler: not running" in out and "Writer: idle" in out
+    assert "Last runs" in out and "Quarantine" in out and "Values needing review" in out
+    (home / "inbox" / "baru.pdf").unlink()
+    (home / "inbox" / "renaksi-2024-ikp.pdf").unlink()

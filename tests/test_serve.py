@@ -69,10 +69,11 @@ def test_serve_schedules_runs_and_stops_on_sigterm(tmp_path):
 
         # a file still being copied (young) is left; a settled file is processed
         young = home / "inbox" / "sop-pengelolaan-arsip-digital.pdf"
-        (home / "inbox" / "sop-pelaporan-kinerja-digital.pdf").write_bytes(
-            (SAMPLES / "inbox" / "sop-pelaporan-kinerja-digital.pdf").read_bytes())
+        settled = ["sop-pelaporan-kinerja-digital.pdf", "pk-2024-ikp.pdf", "lapkin-tw1-2024-ikp.pdf"]
+        for name in settled:
+            (home / "inbox" / name).write_bytes((SAMPLES / "inbox" / name).read_bytes())
         age(home / "inbox")
-        _wait(lambda: not (home / "inbox" / "sop-pelaporan-kinerja-digital.pdf").exists(), 90, "the scheduled run")
+        _wait(lambda: not any((home / "inbox" / n).exists() for n in settled), 90, "the scheduled run")
         _wait(lambda: (home / "kinerja-readonly.duckdb").exists(), 30, "the analysts' copy")
         status = kinerja(["status", "--home", str(home)], kinerja_env(home / "prefect"), timeout=60)
         assert f"Scheduler: running, UI at http://127.0.0.1:{port}" in status.stdout, status.stdout
@@ -84,8 +85,18 @@ def test_serve_schedules_runs_and_stops_on_sigterm(tmp_path):
                 time.sleep(1)
         assert young.exists()
 
+        ids = {d["name"]: d["id"] for d in deployments}
         runs = _api(api, "/flow_runs/filter", {"flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}})
-        assert any(r["deployment_id"] == next(d["id"] for d in deployments if d["name"] == "inbox") for r in runs)
+        assert any(r["deployment_id"] == ids["inbox"] for r in runs)
+
+        # the nightly recap, started now instead of at 02:30, runs on the served process and writes the files
+        for p in (home / "outputs").iterdir():
+            p.unlink()
+        nightly = _api(api, f"/deployments/{ids['nightly']}/create_flow_run", {})
+        _wait(lambda: _api(api, "/flow_runs/filter", {"flow_runs": {"id": {"any_": [nightly["id"]]}}})[0]
+              ["state"]["type"] == "COMPLETED", 90, "the nightly consolidate run")
+        written = {p.name for p in (home / "outputs").iterdir()}
+        assert {"rekap-2024-tw1.pdf", "rekap-2024-tw1.xlsx"} <= written, written
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

@@ -23,7 +23,7 @@ VOLATILE = {"run_id", "build_id", "processed_at", "received_at", "occurred_at", 
 
 def kinerja_env(prefect_home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "KINERJA_"))}
-    env.update(PREFECT_HOME=str(prefect_home), OMP_THREAD_LIMIT="1", PYTHONUNBUFFERED="1",
+    env.update(PREFECT_HOME=str(prefect_home), OMP_THREAD_LIMIT="1", PYTHONUNBUFFERED="1", COLUMNS="200",
                PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1", **extra)
     return env
 
