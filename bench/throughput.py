@@ -24,14 +24,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
+
+from bench.peak_memory import peak_kb
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples" / "inbox"
@@ -45,17 +47,6 @@ SCANNED = [SAMPLES / n for n in ("sop-pelaporan-kinerja-scan.pdf", "pk-2024-apti
                                  "lapkin-tw2-2024-ikp-scan.pdf")]
 CORPUS_SCANNED = ["pk/jabar-pk-kepala-balai-bppib-tsp-bunikasih.pdf", "pk/jabar-datapk-pk-tahun-2016.pdf",
                   "sop/landak-sop-izin-pembukaan-kantor-cabang-koperasi-simpan-pinjam.pdf"]
-
-MEASURE = """
-import resource, sys
-sys.argv = ["kinerja", *sys.argv[1:]]
-from flows.cli import app
-try:
-    app()
-finally:
-    print("MAXRSS_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
-"""
-
 
 def _env(prefect_home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KINERJA_")}
@@ -72,16 +63,15 @@ def kinerja_run(files: list[Path], home: Path, prefect_home: Path) -> dict:
         shutil.copy(f, inbox / f.name)
         os.utime(inbox / f.name, (time.time() - 60,) * 2)
     t0 = time.perf_counter()
-    r = subprocess.run([sys.executable, "-c", MEASURE, "run", "--home", str(home)], cwd=REPO,
+    r = subprocess.run([sys.executable, "-m", "bench.peak_memory", "run", "--home", str(home)], cwd=REPO,
                        env=_env(prefect_home), capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if r.returncode != 0:
         raise SystemExit(f"kinerja run failed:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}")
-    self_kb = int(r.stderr.rsplit("MAXRSS_KB", 1)[1].split()[0])
+    self_kb = peak_kb(r.stderr)
     finished = [json.loads(ln) for log in (home / "logs").glob("*.jsonl") for ln in log.read_text().splitlines()]
     run = [e for e in finished if e["event"] == "run_finished"][-1]
     ts = {k: [e["ts"] for e in finished if e["event"] == k] for k in ("run_started", "file_done")}
-    from datetime import datetime
     extraction = (datetime.fromisoformat(max(ts["file_done"])) - datetime.fromisoformat(ts["run_started"][-1])
                   ).total_seconds()
     import duckdb

@@ -16,6 +16,8 @@ from PIL import Image
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
 
+from bench.peak_memory import peak_kb
+
 from .conftest import REPO, SAMPLES
 from .unattended import age, kinerja_env
 
@@ -74,26 +76,15 @@ def _corpus(inbox: Path, outside: Path) -> dict[str, str]:
     return expected
 
 
-MEASURE = """
-import resource, sys
-sys.argv = ["kinerja", *sys.argv[1:]]
-from flows.cli import app
-try:
-    app()
-finally:
-    print("MAXRSS_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
-"""
-
-
 def test_hostile_corpus_ends_archived_or_quarantined(tmp_path):
     home = tmp_path / "home"
     outside = tmp_path / "outside.txt"
     expected = _corpus(home / "inbox", outside)
-    r = subprocess.run([sys.executable, "-c", MEASURE, "run", "--home", str(home)], cwd=REPO,
+    r = subprocess.run([sys.executable, "-m", "bench.peak_memory", "run", "--home", str(home)], cwd=REPO,
                        env=kinerja_env(tmp_path / "prefect"), capture_output=True, text=True, timeout=3000,
                        start_new_session=True)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    maxrss_mb = int(r.stderr.rsplit("MAXRSS_KB", 1)[1].split()[0]) / 1024
+    maxrss_mb = peak_kb(r.stderr) / 1024
     print(f"peak memory {maxrss_mb:.0f} MB")
     assert maxrss_mb < MEMORY_BOUND_MB
 
