@@ -140,11 +140,24 @@ def quarantine_file(wh: Warehouse, item: InboxFile, err: KinerjaError, sha: str 
                        error_code=err.code)
 
 
-def triage(settings: Settings, wh: Warehouse, summary: RunSummary) -> list[Pending]:
+#: Hashes already computed in this run, by ``(path, size, mtime)``.
+HashCache = dict[tuple[Path, int, float], str]
+
+
+def _sha256(item: InboxFile, cache: HashCache) -> str:
+    key = (item.path, item.size, item.mtime)
+    if key not in cache:
+        cache[key] = sha256_file(item.path)
+    return cache[key]
+
+
+def triage(settings: Settings, wh: Warehouse, summary: RunSummary, hashes: HashCache | None = None) -> list[Pending]:
     """Scan the inbox; leave files still being copied; quarantine links; hash and
-    archive every ready file; skip (and remove from the inbox) files whose hash
-    is already in the warehouse or earlier in this batch. Returns the new files,
-    in name order."""
+    archive every ready file (a hash in ``hashes`` for the same path, size and
+    mtime is not computed again); skip (and remove from the inbox) files whose
+    hash is already in the warehouse or earlier in this batch. Returns the new
+    files, in name order."""
+    hashes = {} if hashes is None else hashes
     scan = scan_inbox(settings.inbox, settings.settle_seconds)
     for item in scan.waiting:
         summary.add(FileOutcome(item.name, "waiting", "still being copied; left for the next run"))
@@ -154,7 +167,7 @@ def triage(settings: Settings, wh: Warehouse, summary: RunSummary) -> list[Pendi
     for item in scan.ready:
         received_at = datetime.now()
         try:
-            sha = sha256_file(item.path)
+            sha = _sha256(item, hashes)
             archived = str(archive_copy(item.path, sha, settings.archive))
             crash_point("archived")
             grown = item.path.stat().st_size != item.size
@@ -198,17 +211,17 @@ def record_run(wh: Warehouse, settings: Settings, summary: RunSummary, started_a
     emit("run_finished", run_id=summary.run_id, counts=counts, pages=summary.pages, seconds=summary.seconds)
 
 
-def needs_extraction(settings: Settings, wh: Warehouse) -> bool:
+def needs_extraction(settings: Settings, wh: Warehouse, hashes: HashCache) -> bool:
     """Whether the inbox holds a ready file whose hash is not in the warehouse or
     a link to quarantine, or a follow-up step of an earlier run is still to do
-    (read-only check)."""
+    (read-only check; the hashes computed are kept in ``hashes``)."""
     scan = scan_inbox(settings.inbox, settings.settle_seconds)
     if publish.todo(settings.database) or scan.unsafe:
         return True
     shas = []
     for item in scan.ready:
         try:
-            shas.append(sha256_file(item.path))
+            shas.append(_sha256(item, hashes))
         except FileNotFoundError:
             continue
     known = wh.known_documents(shas)
@@ -226,11 +239,12 @@ def quick_run(settings: Settings, lock_wait: float = 600.0, on_wait=None) -> Run
         with writer_lock(settings.home, "kinerja run", wait=lock_wait, on_wait=on_wait):
             t0, started = time.perf_counter(), datetime.now()
             wh = open_warehouse(settings)
-            if needs_extraction(settings, wh):
+            hashes: HashCache = {}
+            if needs_extraction(settings, wh, hashes):
                 return None
             summary = RunSummary(new_run_id())
             emit("run_started", run_id=summary.run_id, inbox=str(settings.inbox), home=str(settings.home))
-            for p in triage(settings, wh, summary):     # arrived after the check: left for the next run
+            for p in triage(settings, wh, summary, hashes):     # arrived after the check: left for the next run
                 summary.add(FileOutcome(p.item.name, "waiting", "arrived during the run; left for the next run"))
             summary.seconds = round(time.perf_counter() - t0, 2)
             record_run(wh, settings, summary, started)

@@ -34,22 +34,44 @@ def _existing_warehouse(home: Optional[Path]):
 
 
 @contextmanager
-def _writer_lock(home_dir: Path, command: str, wait: float = 600) -> Iterator[None]:
-    """Hold the data home's single-writer lock (:mod:`pipeline.writer_lock`),
-    saying whom we wait for; ends the command (exit 75) when ``wait`` runs out."""
-    from pipeline.writer_lock import WarehouseBusyError, writer_lock
+def _clerk_errors() -> Iterator[None]:
+    """End the command on a :class:`pipeline.errors.KinerjaError` with its
+    message for the clerk and its exit code."""
+    from pipeline.errors import KinerjaError
 
     try:
-        with writer_lock(home_dir, command, wait, on_wait=_say_waiting(wait)):
-            yield
-    except WarehouseBusyError as e:
+        yield
+    except KinerjaError as e:
         console.print(f"[red]{e.user_text()}[/red]")
         raise typer.Exit(e.exit_code) from None
+
+
+@contextmanager
+def _writer_lock(home_dir: Path, command: str, wait: float = 600) -> Iterator[None]:
+    """Hold the data home's single-writer lock (:mod:`pipeline.writer_lock`),
+    saying whom we wait for; ends the command (exit 75) when ``wait`` runs out,
+    and on any other :class:`KinerjaError` of the ``with`` block (:func:`_clerk_errors`)."""
+    from pipeline.writer_lock import writer_lock
+
+    with _clerk_errors(), writer_lock(home_dir, command, wait, on_wait=_say_waiting(wait)):
+        yield
 
 
 def _say_waiting(wait: float):
     return lambda who: console.print(f"[yellow]Another run is writing the warehouse ({who}); "
                                      f"waiting up to {wait:.0f} s for it to finish...[/yellow]")
+
+
+def _start(home: Optional[Path], dask: Optional[str], verbose: bool) -> Path:
+    """The data home (created), the Dask address passed on to the flows, Prefect configured."""
+    from flows.prefect_env import configure
+
+    home_dir = _home(home)
+    home_dir.mkdir(parents=True, exist_ok=True)
+    if dask:
+        os.environ["KINERJA_DASK_ADDRESS"] = dask
+    configure(home_dir, verbose)
+    return home_dir
 
 
 @app.command()
@@ -60,21 +82,14 @@ def run(home: Optional[Path] = HomeOpt,
                                            "instead of local threads; also $KINERJA_DASK_ADDRESS."),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Prefect's log lines.")) -> None:
     """Process every file in the inbox once, then print a summary."""
-    from flows.prefect_env import configure
-    from pipeline.errors import KinerjaError
-
-    home_dir = _home(home)
-    home_dir.mkdir(parents=True, exist_ok=True)
-    if dask:
-        os.environ["KINERJA_DASK_ADDRESS"] = dask
-    configure(home_dir, verbose)
+    home_dir = _start(home, dask, verbose)
     from flows.batch import quick_run
     from flows.progress import RunProgress
     from pipeline.config import Settings
     from pipeline.events import subscribe
 
     settings = Settings(home=home_dir, inbox_override=inbox.resolve() if inbox else None)
-    try:
+    with _clerk_errors():
         summary = quick_run(settings, wait, _say_waiting(wait))   # nothing new: no Prefect needed
         if summary is None:
             from flows.process_inbox import configured
@@ -84,10 +99,7 @@ def run(home: Optional[Path] = HomeOpt,
                     summary = configured(settings)(str(home_dir), str(settings.inbox) if inbox else None, wait)
                 finally:
                     unsubscribe()
-    except KinerjaError as e:
-        console.print(f"[red]{e.user_text()}[/red]")
-        raise typer.Exit(e.exit_code)
-    _print_summary(summary, home_dir)
+    _print_summary(summary, settings)
 
 
 @app.command()
@@ -102,15 +114,8 @@ def serve(home: Optional[Path] = HomeOpt,
           dask: Optional[str] = typer.Option(None, "--dask", help="Extract on this Dask scheduler.")) -> None:
     """Run unattended: start a local Prefect server and run the inbox every few minutes and the recap nightly.
     Stops cleanly on Ctrl-C or SIGTERM (see the README for a systemd service)."""
-    from flows.prefect_env import configure
-    from pipeline.errors import KinerjaError
-
-    home_dir = _home(home)
-    home_dir.mkdir(parents=True, exist_ok=True)
-    if dask:
-        os.environ["KINERJA_DASK_ADDRESS"] = dask
+    home_dir = _start(home, dask, verbose=True)
     os.environ["KINERJA_HOME"] = str(home_dir)
-    configure(home_dir, verbose=True)
     from flows.serve import serve as serve_flows
     from pipeline.config import Settings
 
@@ -121,15 +126,12 @@ def serve(home: Optional[Path] = HomeOpt,
     def ready(api_url: str) -> None:
         console.print(f"Serving: inbox {settings.inbox} {when}; recap files on cron '{nightly or settings.nightly_cron}'.\n"
                       f"Prefect UI (run history): {api_url.removesuffix('/api')}   Stop with Ctrl-C.")
-    try:
+    with _clerk_errors():
         serve_flows(settings, every, cron, nightly or settings.nightly_cron, port, on_ready=ready)
-    except KinerjaError as e:
-        console.print(f"[red]{e.user_text()}[/red]")
-        raise typer.Exit(e.exit_code)
     console.print("Stopped.")
 
 
-def _print_summary(summary, home_dir: Path) -> None:
+def _print_summary(summary, settings) -> None:
     colours = {"processed": "green", "skipped": "cyan", "quarantined": "red", "waiting": "yellow"}
     files = Table(title="Files", show_lines=False)
     files.add_column("file", overflow="fold")
@@ -146,12 +148,14 @@ def _print_summary(summary, home_dir: Path) -> None:
     t.add_row(*(str(summary.count(s)) for s in ("processed", "skipped", "quarantined", "waiting")),
               str(summary.pages), f"{summary.seconds:.1f}")
     console.print(t)
-    copy = home_dir / "kinerja-readonly.duckdb"
+    from warehouse.publish import published_path
+
+    copy = published_path(settings.database)
     console.print(f"Warehouse for analysts: {copy}  (try: duckdb -readonly {copy} \"select * from rpt_sop\")")
     if summary.outputs:
-        console.print(f"Recap workbooks and PDFs ({len(summary.outputs)} files): {home_dir / 'outputs'}")
+        console.print(f"Recap workbooks and PDFs ({len(summary.outputs)} files): {settings.outputs}")
     if summary.count("quarantined"):
-        console.print(f"[red]Quarantined files and their reasons: {home_dir / 'quarantine'}[/red]")
+        console.print(f"[red]Quarantined files and their reasons: {settings.quarantine}[/red]")
 
 
 @app.command()
@@ -163,20 +167,15 @@ def indicators(file: Path = typer.Argument(..., exists=True, dir_okay=False,
     from flows.process_inbox import refresh_indicators
     from pipeline.catalogue import read_indicator_file
     from pipeline.config import Settings
-    from pipeline.errors import KinerjaError
     from pipeline.inbox import sha256_file
 
     settings = Settings(home=_home(home))
-    with _writer_lock(settings.home, "kinerja indicators"):
-        try:
-            wh = open_warehouse(settings)
-            rows = read_indicator_file(file, wh.next_import_id())
-            with publishing(settings):
-                import_id = wh.import_indicator_file(file.name, sha256_file(file), rows)
-                entries, mapped = refresh_indicators(settings.database, new_run_id())
-        except KinerjaError as e:
-            console.print(f"[red]{e.user_text()}[/red]")
-            raise typer.Exit(e.exit_code)
+    with _writer_lock(settings.home, "kinerja indicators"):      # ends the command on a KinerjaError
+        wh = open_warehouse(settings)
+        rows = read_indicator_file(file, wh.next_import_id())
+        with publishing(settings):
+            import_id = wh.import_indicator_file(file.name, sha256_file(file), rows)
+            entries, mapped = refresh_indicators(settings.database, new_run_id())
     console.print(f"Imported {len(rows)} indicators (import #{import_id}). Catalogue: {entries} indicators; "
                   f"{mapped} report rows mapped. See rpt_indicators, rpt_realisasi_triwulan and rpt_review.")
 
@@ -292,7 +291,7 @@ def status(home: Optional[Path] = HomeOpt,
     from pipeline.config import Settings
     from pipeline.events import recent
     from pipeline.inbox import scan_inbox
-    from pipeline.writer_lock import LOCK_NAME, lock_owner
+    from pipeline.writer_lock import current_holder
     from warehouse.publish import published_path, reader_path, todo
     from warehouse.store import Warehouse
 
@@ -304,12 +303,8 @@ def status(home: Optional[Path] = HomeOpt,
                   f"copied, {len(scan.unsafe)} link(s); {size / 1e6:.1f} MB")
     served = running_server(settings.home)
     console.print(f"Scheduler: {'running, UI at ' + served.removesuffix('/api') if served else 'not running (start it with `kinerja serve`)'}")
-    from filelock import FileLock, Timeout
-    try:
-        with FileLock(str(settings.home / LOCK_NAME)).acquire(timeout=0):
-            console.print("Writer: idle")
-    except Timeout:
-        console.print(f"Writer: busy ({lock_owner(settings.home)})")
+    holder = current_holder(settings.home)
+    console.print(f"Writer: busy ({holder})" if holder else "Writer: idle")
     if not settings.database.exists():
         console.print("No warehouse yet: run `kinerja run` first.")
         return

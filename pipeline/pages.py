@@ -26,6 +26,7 @@ from .config import Settings
 from .errors import (CorruptFileError, EncryptedPdfError, ImageUnreadableError, NoPagesError, TooLargeError,
                      TransientError)
 from .cell_ocr import reocr_weak_cells
+from .events import emit
 from .models import PageResult
 from .parallel import ordered
 from .tables import extract_tables
@@ -141,19 +142,21 @@ def _open_pdf(path: Path) -> PdfRenderer:
         raise CorruptFileError(f"'{path.name}' is a damaged or incomplete PDF and cannot be opened.", detail=msg) from e
 
 
-def pdf_pages(path: Path, settings: Settings, ocr: TesseractOcr) -> Iterator[PageResult]:
+def pdf_pages(path: Path, settings: Settings, ocr: TesseractOcr, label: str | None = None) -> Iterator[PageResult]:
     """Pages of a PDF, in order. Per page: a page that draws nothing is blank
     (not rendered); a text layer with at least :data:`MIN_TEXT_LAYER_CHARS`
     characters, upright, and whose quality (:func:`text_layer_quality`)
     reaches ``settings.text_layer_min_quality`` is used as is; otherwise the
     page is rendered at ``settings.ocr_dpi`` with pypdfium2 and OCR-ed, up to
     ``settings.workers`` pages at once (:func:`pipeline.parallel.ordered`;
-    at most ``workers + 1`` page images in memory). Raises
+    at most ``workers + 1`` page images in memory). Emits ``file_opened``
+    (``label``, default the file name, and the page count). Raises
     :class:`EncryptedPdfError`, :class:`CorruptFileError` or :class:`NoPagesError`."""
     with _open_pdf(path) as renderer, ExitStack() as stack:
         n = len(renderer)
         if n == 0:
             raise NoPagesError(f"'{path.name}' has no pages.")
+        emit("file_opened", name=label or path.name, pages=n)
         plumber = None
         try:
             plumber = stack.enter_context(pdf_text.open_pdf(path))
@@ -205,27 +208,17 @@ def _pdf_page_job(path: Path, renderer: PdfRenderer, plumber, i: int, settings: 
     return partial(ocr_page, rgb, settings.ocr_dpi, i + 1, settings, ocr, notes, quality)
 
 
-def count_pages(path: Path, file_type: str) -> int | None:
-    """Pages of a PDF or frames of an image, read from the header; ``None`` when
-    the file cannot be opened (the page reader then raises the real error)."""
-    try:
-        if file_type == "pdf":
-            with PdfRenderer(path) as r:
-                return len(r)
-        return images.probe(path).frames
-    except Exception:  # noqa: BLE001 - only a progress figure
-        return None
-
-
-def image_pages(path: Path, settings: Settings, ocr: TesseractOcr) -> Iterator[PageResult]:
+def image_pages(path: Path, settings: Settings, ocr: TesseractOcr, label: str | None = None) -> Iterator[PageResult]:
     """Pages (frames) of a raster file, OCR-ed ``settings.workers`` at a time
-    (frames are decoded one by one as the window moves on). Raises :class:`ImageUnreadableError`
+    (frames are decoded one by one as the window moves on). Emits
+    ``file_opened`` as :func:`pdf_pages` does. Raises :class:`ImageUnreadableError`
     (broken, truncated or tiny image) or :class:`TooLargeError`."""
     try:
         info = images.probe(path)
         if min(info.width, info.height) < MIN_IMAGE_SIDE:
             raise ImageUnreadableError(
                 f"'{path.name}' is only {info.width} x {info.height} pixels: far too small to contain a readable page.")
+        emit("file_opened", name=label or path.name, pages=info.frames)
         yield from ordered((partial(ocr_page, rgb, dpi, k + 1, settings, ocr)
                             for k, (rgb, dpi) in enumerate(images.iter_frames(path))), settings.workers)
     except images.ImageTooLargeError as e:

@@ -17,7 +17,7 @@ from .events import emit
 from .filetypes import sniff
 from .layout import build_lines, page_text
 from .models import DocumentResult, SopHeader
-from .pages import count_pages, image_pages, pdf_pages
+from .pages import image_pages, pdf_pages
 from .performance import parse_performance
 from .sop_header import parse_sop_header
 from .signatures import check_signatures
@@ -54,8 +54,8 @@ def process_file(path: Path, sha256: str, original_name: str, settings: Settings
     t0 = time.perf_counter()
     ocr = ocr or make_ocr(settings)
     file_type = sniff(path)
-    emit("file_opened", name=original_name, pages=count_pages(path, file_type))
-    pages_iter = pdf_pages(path, settings, ocr) if file_type == "pdf" else image_pages(path, settings, ocr)
+    read_pages = pdf_pages if file_type == "pdf" else image_pages
+    pages_iter = read_pages(path, settings, ocr, original_name)
     pages, texts, headers, tables, page_lines = [], [], [], [], []
     for page in pages_iter:
         tables.extend(page.tables)

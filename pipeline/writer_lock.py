@@ -41,6 +41,18 @@ def lock_owner(home: Path) -> str:
     return f"pid {o.get('pid')} on {o.get('host')}, `{o.get('command')}`, since {o.get('since')}"
 
 
+def current_holder(home: Path) -> str | None:
+    """:func:`lock_owner` when the lock is held right now, ``None`` when it is free
+    (tested without waiting)."""
+    lock = FileLock(str(home / LOCK_NAME))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return lock_owner(home)
+    lock.release()
+    return None
+
+
 @contextmanager
 def writer_lock(home: Path, command: str, wait: float = 600.0,
                 on_wait: Callable[[str], None] | None = None) -> Iterator[None]:

@@ -42,8 +42,20 @@ def _append_arrow(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) ->
         con.unregister("rows_in")
 
 
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[list]) -> None:
+    """Insert ``rows`` (each in ``table``'s column order) with one placeholder per
+    value; nothing when there are none."""
+    if rows:
+        con.executemany(f"INSERT INTO {table} VALUES ({', '.join(['?'] * len(rows[0]))})", rows)
+
+
+def _bbox(bbox) -> tuple:
+    """A bbox as four values, four NULLs when there is none."""
+    return tuple(bbox) if bbox else (None, None, None, None)
+
+
 def _box(prov) -> tuple:
-    return prov.bbox if prov.bbox else (None, None, None, None)
+    return _bbox(prov.bbox if prov else None)
 
 
 class WarehouseInUseError(TransientError):
@@ -204,7 +216,7 @@ class Warehouse:
     def _insert_tables(con: duckdb.DuckDBPyConnection, doc_id: int, doc: DocumentResult) -> None:
         if not doc.tables:
             return
-        con.executemany("INSERT INTO raw_tables VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        _insert_rows(con, "raw_tables", [
             [doc_id, t.table_no, t.pages[0], t.pages, *t.bbox, t.method, t.extractor, t.dpi, t.n_rows, t.n_cols,
              t.header_rows, t.flags] for t in doc.tables])
         cells = [(t.table_no, c) for t in doc.tables for c in t.cells]
@@ -228,27 +240,24 @@ class Warehouse:
     def _insert_sop_steps(con: duckdb.DuckDBPyConnection, doc_id: int, doc: DocumentResult) -> None:
         if not doc.sop_steps:
             return
-        con.executemany("INSERT INTO raw_sop_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        _insert_rows(con, "raw_sop_steps", [
             [doc_id, seq, s.step_no, s.kegiatan, s.kelengkapan, s.waktu_raw, s.waktu_value, s.waktu_unit,
              s.duration_minutes, s.output, s.keterangan, s.provenance.page_no, *_box(s.provenance),
              s.provenance.confidence, s.flags] for seq, s in enumerate(doc.sop_steps, 1)])
-        perf = [[doc_id, seq, p.role_label, p.role, p.symbol, *(p.bbox or (None, None, None, None))]
-                for seq, s in enumerate(doc.sop_steps, 1) for p in s.performers]
-        if perf:
-            con.executemany("INSERT INTO raw_sop_performers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", perf)
+        _insert_rows(con, "raw_sop_performers", [[doc_id, seq, p.role_label, p.role, p.symbol, *_bbox(p.bbox)]
+                                                  for seq, s in enumerate(doc.sop_steps, 1) for p in s.performers])
 
     @staticmethod
     def _insert_sop(con: duckdb.DuckDBPyConnection, doc_id: int, doc: DocumentResult) -> None:
         h = doc.sop_header
         assert h is not None
         fields: list[FieldValue] = list(h.fields.values())
-        con.executemany("INSERT INTO raw_fields VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        _insert_rows(con, "raw_fields", [
             [doc_id, f.name, f.value, f.raw, f.provenance.page_no, *_box(f.provenance), f.provenance.confidence,
              f.provenance.extractor, f.flag] for f in fields])
-        if h.items:
-            con.executemany("INSERT INTO raw_sop_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                [doc_id, i.box, i.item_no, i.text, i.provenance.page_no, *_box(i.provenance), i.provenance.confidence,
-                 i.provenance.extractor] for i in h.items])
+        _insert_rows(con, "raw_sop_items", [
+            [doc_id, i.box, i.item_no, i.text, i.provenance.page_no, *_box(i.provenance), i.provenance.confidence,
+             i.provenance.extractor] for i in h.items])
         if h.nip_check is not None:
             n = h.nip_check
             con.execute("INSERT INTO raw_nip_checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -258,22 +267,19 @@ class Warehouse:
     @staticmethod
     def _insert_signatures(con: duckdb.DuckDBPyConnection, doc_id: int, doc: DocumentResult) -> None:
         """Signature blocks and every ink mark of every page."""
-        none4 = (None,) * 4
         rows = []
         for k, c in enumerate(doc.signatures, start=1):
             nc = c.nip_check
             rows.append([doc_id, k, c.page_no, c.role, c.jabatan, c.nama, c.pangkat, c.nip_raw,
                          nc.digits if nc else None, nc.status if nc else None, nc.reasons if nc else None,
                          *c.zone, *(_box(c.name_provenance)), c.name_provenance.confidence, c.name_provenance.extractor,
-                         c.signed, c.signed_confidence, *(c.signature_bbox or none4), c.signature_colour, c.pasted,
-                         c.stamp, c.stamp_required, c.stamp_confidence, *(c.stamp_bbox or none4), c.stamp_colour,
-                         c.paraf, *(c.paraf_bbox or none4), c.name_variants, c.flags])
-        if rows:
-            con.executemany(f"INSERT INTO raw_signature_blocks VALUES ({', '.join(['?'] * len(rows[0]))})", rows)
-        marks = [[doc_id, p.page_no, m.kind, m.bbox.x0, m.bbox.y0, m.bbox.x1, m.bbox.y1, m.confidence, m.colour,
-                  m.pasted, m.stroke_pt] for p in doc.pages for m in p.marks]
-        if marks:
-            con.executemany("INSERT INTO raw_marks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", marks)
+                         c.signed, c.signed_confidence, *_bbox(c.signature_bbox), c.signature_colour, c.pasted,
+                         c.stamp, c.stamp_required, c.stamp_confidence, *_bbox(c.stamp_bbox), c.stamp_colour,
+                         c.paraf, *_bbox(c.paraf_bbox), c.name_variants, c.flags])
+        _insert_rows(con, "raw_signature_blocks", rows)
+        _insert_rows(con, "raw_marks", [[doc_id, p.page_no, m.kind, m.bbox.x0, m.bbox.y0, m.bbox.x1, m.bbox.y1,
+                                         m.confidence, m.colour, m.pasted, m.stroke_pt]
+                                        for p in doc.pages for m in p.marks])
 
     @staticmethod
     def _insert_performance(con: duckdb.DuckDBPyConnection, doc_id: int, doc: DocumentResult) -> None:
@@ -288,7 +294,7 @@ class Warehouse:
                 doc_id, party.pihak, *(f.value if f else None for f in (party.nama, party.jabatan, party.pangkat, party.nip)),
                 party.nip_check.status if party.nip_check else None,
                 json.dumps(party.nip_check.reasons) if party.nip_check else None,
-                prov.page_no if prov else None, *(_box(prov) if prov else (None,) * 4), prov.confidence if prov else None])
+                prov.page_no if prov else None, *_box(prov), prov.confidence if prov else None])
         rows = []
         for ln in p.lines:
             pol = agg = (None, None)
@@ -299,13 +305,11 @@ class Warehouse:
             rows.append([doc_id, ln.line_no, ln.table_no, ln.row, ln.level, ln.level_rule, ln.parent_line, ln.sasaran,
                          ln.program, ln.indicator, ln.satuan, ln.penanggung_jawab, ln.keterangan, *pol, *agg,
                          ln.provenance.page_no, *_box(ln.provenance), ln.provenance.confidence, ln.flags])
-        if rows:
-            con.executemany(f"INSERT INTO raw_perf_lines VALUES ({', '.join(['?'] * 24)})", rows)
-        ms = [[doc_id, ln.line_no, m.measure, m.quarter, m.value.raw, m.value.kind, m.value.value, m.value.low,
-               m.value.high, m.value.predicate, m.value.unit, m.value.flag, m.provenance.page_no, *_box(m.provenance),
-               m.provenance.confidence, m.provenance.extractor] for ln in p.lines for m in ln.measures]
-        if ms:
-            con.executemany(f"INSERT INTO raw_measures VALUES ({', '.join(['?'] * 19)})", ms)
+        _insert_rows(con, "raw_perf_lines", rows)
+        _insert_rows(con, "raw_measures", [
+            [doc_id, ln.line_no, m.measure, m.quarter, m.value.raw, m.value.kind, m.value.value, m.value.low,
+             m.value.high, m.value.predicate, m.value.unit, m.value.flag, m.provenance.page_no, *_box(m.provenance),
+             m.provenance.confidence, m.provenance.extractor] for ln in p.lines for m in ln.measures])
 
     # -- indicator catalogue and mapping ----------------------------------------------
     def catalogue_sources(self) -> list[CatalogueSource]:
@@ -451,7 +455,7 @@ class Warehouse:
                 return False
             con.begin()
             con.execute(f"DELETE FROM {table}")
-            con.executemany(f"INSERT INTO {table} VALUES (?, ?)", rows)
+            _insert_rows(con, table, rows)
             con.commit()
             return True
 
