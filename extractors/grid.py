@@ -19,6 +19,11 @@ from .records import POINTS_PER_INCH, Ruling
 MIN_RULING_PT = 18.0
 #: Gap along a line closed before the opening, in points (broken or dotted print).
 GAP_CLOSE_PT = 2.5
+#: Least share of a ruling's length along which ink runs through its centre, and
+#: the thickest stroke across it (points, besides the mask's 3-pixel dilation),
+#: see :func:`_stroke`.
+MIN_SOLIDITY = 0.9
+MAX_STROKE_PT = 3.0
 #: Thickest line accepted as a ruling, in points (thicker bars are shading or photos).
 MAX_THICKNESS_PT = 6.0
 
@@ -44,18 +49,35 @@ def _directional(mask: np.ndarray, px_per_pt: float, horizontal: bool) -> np.nda
     return cv2.dilate(opened, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)))
 
 
-def line_masks(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
-    """(horizontal, vertical) line masks, 255 where a ruling runs (pixels at ``dpi``)."""
-    mask = ink_mask(gray)
-    px_per_pt = dpi / POINTS_PER_INCH
-    return _directional(mask, px_per_pt, True), _directional(mask, px_per_pt, False)
+def _stroke(comp: np.ndarray, ink: np.ndarray) -> tuple[float, float]:
+    """(thickness in pixels, solidity 0..1) of a horizontal component (bool
+    (h, w)) over the page's ink mask under it. Thickness: the median height of
+    the component across its columns. Solidity: the share of its columns where
+    ink runs through the component's centre row (+-1 pixel). A ruling, even
+    tilted or broken, is thin and solid along its centre; the long runs that
+    bold text leaves once the gaps between letters are closed are as thick as
+    the letters, and their centre crosses the holes between strokes."""
+    h, w = comp.shape
+    counts = comp.sum(axis=0)
+    cols = np.nonzero(counts)[0]
+    if not len(cols):
+        return 0.0, 0.0
+    rows = np.arange(h)[:, None]
+    centre = ((comp * rows).sum(axis=0)[cols] / counts[cols]).round().astype(int)
+    hit = np.zeros(len(cols), bool)
+    for d in (-1, 0, 1):
+        hit |= ink[np.clip(centre + d, 0, h - 1), cols] > 0
+    return float(np.median(counts[cols])), float(hit.mean())
 
 
-def _components(mask: np.ndarray, horizontal: bool, px_per_pt: float) -> list[Ruling]:
+def _components(mask: np.ndarray, horizontal: bool, px_per_pt: float, ink: np.ndarray) -> list[Ruling]:
+    """Rulings from the connected components of a line mask (``ink``: the
+    page's ink mask, for the stroke test)."""
     s = 1.0 / px_per_pt
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out = []
     max_thick = MAX_THICKNESS_PT * px_per_pt + 3
+    max_stroke = MAX_STROKE_PT * px_per_pt + 3
     min_len = MIN_RULING_PT * px_per_pt
     for i in range(1, n):
         x, y, w, h, _area = stats[i]
@@ -64,6 +86,10 @@ def _components(mask: np.ndarray, horizontal: bool, px_per_pt: float) -> list[Ru
             continue
         # a tilted line is thick in its bbox; accept up to ~1.5 degrees of tilt
         if thick > max_thick + 0.027 * length:
+            continue
+        comp, under = labels[y:y + h, x:x + w] == i, ink[y:y + h, x:x + w]
+        stroke, solid = _stroke(comp if horizontal else comp.T, under if horizontal else under.T)
+        if stroke > max_stroke or solid < MIN_SOLIDITY:
             continue
         if horizontal:
             yc = (y + h / 2) * s
@@ -80,9 +106,10 @@ def detect_rulings(gray: np.ndarray, dpi: int) -> list[Ruling]:
     top-left origin. Returns an empty list for a page without lines."""
     if gray.ndim != 2 or gray.size == 0:
         raise ValueError("detect_rulings expects a non-empty 2-D grayscale image")
-    h_mask, v_mask = line_masks(gray, dpi)
+    ink = ink_mask(gray)
     px_per_pt = dpi / POINTS_PER_INCH
-    return _components(h_mask, True, px_per_pt) + _components(v_mask, False, px_per_pt)
+    h_mask, v_mask = _directional(ink, px_per_pt, True), _directional(ink, px_per_pt, False)
+    return _components(h_mask, True, px_per_pt, ink) + _components(v_mask, False, px_per_pt, ink)
 
 
 #: A dash cell mark (``-``: not measured / no value) is a flat stroke this wide

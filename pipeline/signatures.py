@@ -14,6 +14,11 @@ matched to each block's pen zone: a handwriting mark in the zone is the
 signature, a stamp ring overlapping the zone is the stamp, a small
 handwriting mark beside the block is a paraf.
 
+Tables with a *Paraf* column (a distribution sheet, a review list, an SOP's
+hand-over table) expect initials on every body row: each row is one expected
+``paraf`` with the name and jabatan printed in the same row, and the paraf is
+there when a handwriting mark sits in the row's Paraf cell.
+
 Geometry is in PDF points, top-left origin.
 """
 from __future__ import annotations
@@ -25,7 +30,7 @@ from extractors.records import BBox, InkMark
 from rapidfuzz import fuzz
 
 from .layout import Line, Segment
-from .models import PageResult, Provenance, SignatureCheck, SopHeader
+from .models import PageResult, Provenance, SignatureCheck, SopHeader, Table, TableCell
 from .nip import check_nip
 from .signatory import _JABATAN_HEAD, _is_pangkat, _looks_like_name
 
@@ -336,10 +341,64 @@ def _segment_at(lines: list[Line], box: BBox) -> Segment | None:
     return Segment(tuple(words)) if words else None
 
 
+_PARAF_HEADER = re.compile(r"\b(paraf|ttd|tanda\s*tangan)\b", re.I)
+_NAME_HEADER = re.compile(r"\bnama\b", re.I)
+_JABATAN_HEADER = re.compile(r"\b(jabatan|pelaksana|pejabat)\b", re.I)
+
+
+def _header_col(table: Table, pattern: re.Pattern) -> int | None:
+    hits = [c.col for c in table.cells if c.header and pattern.search(c.text)]
+    return hits[0] if hits else None
+
+
+def check_paraf_columns(page: PageResult, extractor: str) -> list[SignatureCheck]:
+    """One ``paraf`` check per body row of every table on ``page`` whose header
+    has a *Paraf* (or *TTD* / *Tanda tangan*) column: the row's Nama and
+    Jabatan cells name who initials, the Paraf cell is the zone, and a
+    handwriting mark (signature or paraf, confidence at least
+    :data:`ZONE_MIN_CONFIDENCE`) covering at least half its area inside the
+    cell is the paraf. Rows with nothing printed are skipped (blank rows left
+    for additions). Flag ``paraf_missing`` when the cell is empty."""
+    out: list[SignatureCheck] = []
+    for t in page.tables:
+        col = _header_col(t, _PARAF_HEADER)
+        if col is None:
+            continue
+        name_col, jab_col = _header_col(t, _NAME_HEADER), _header_col(t, _JABATAN_HEADER)
+        rows: dict[int, list[TableCell]] = defaultdict(list)
+        for c in t.cells:
+            if not c.header:
+                rows[c.row].append(c)
+        for r in sorted(rows):
+            cells = rows[r]
+            zone_cell = next((c for c in cells if c.col <= col < c.col + c.col_span), None)
+            others = [c for c in cells if c is not zone_cell and c.text.strip()]
+            if zone_cell is None or not others:
+                continue
+            name = next((c for c in others if c.col == name_col), None)
+            jab = next((c for c in others if c.col == jab_col), None)
+            zone = BBox(*zone_cell.bbox)
+            hand = [m for m in page.marks if m.kind in ("signature", "paraf")
+                    and m.confidence >= ZONE_MIN_CONFIDENCE and _mark_in(zone, m, 0.5)]
+            mark = max(hand, key=lambda m: m.bbox.width * m.bbox.height, default=None)
+            examined = page.marks_checked
+            flags = [] if examined else ["ink_not_checked"]
+            if examined and mark is None:
+                flags.append("paraf_missing")
+            out.append(SignatureCheck(
+                role="paraf", page_no=page.page_no, jabatan=_clean(jab.text) if jab else None,
+                nama=_clean(name.text) if name else None, zone=_tuple(zone),
+                name_provenance=Provenance.of_words(list(name.words) if name else [], page.page_no, extractor),
+                paraf=(mark is not None) if examined else None,
+                paraf_bbox=_tuple(mark.bbox) if mark else None, flags=flags))
+    return out
+
+
 def check_signatures(pages: list[PageResult], page_lines: list[tuple[int, str, list[Line]]],
                      sop_header: SopHeader | None = None) -> list[SignatureCheck]:
     """Every expected signature block of a document with its signature, stamp,
-    paraf and NIP check; then the name check across pages: blocks of one
+    paraf and NIP check, and every row of a Paraf column
+    (:func:`check_paraf_columns`); then the name check across pages: blocks of one
     signatory (same role, or same NIP) printing different names get
     ``name_differs_between_pages`` (seed 004 prints NUBLATI and NURIA NI for
     one Camat)."""
@@ -354,6 +413,7 @@ def check_signatures(pages: list[PageResult], page_lines: list[tuple[int, str, l
             if sop is not None and sop.name is not None:
                 blocks = [b for b in blocks if not _same_name_box(b, sop)] + [sop]
         out += [check_block(b, by_page[page_no], extractor) for b in blocks]
+        out += check_paraf_columns(page, extractor)
     flag_name_variants(out)
     return out
 
@@ -375,8 +435,8 @@ def flag_name_variants(checks: list[SignatureCheck]) -> None:
     groups: dict[str, list[SignatureCheck]] = defaultdict(list)
     for c in checks:
         key = f"nip:{c.nip_check.digits}" if c.nip_check and len(c.nip_check.digits) >= 15 else f"role:{c.role}"
-        if c.role == "penandatangan" and key.startswith("role:"):
-            continue
+        if c.role in ("penandatangan", "paraf") and key.startswith("role:"):
+            continue  # many different people share these roles
         groups[key].append(c)
     for members in groups.values():
         names = sorted({_norm_name(c.nama) for c in members if c.nama and _norm_name(c.nama)})

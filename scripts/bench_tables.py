@@ -348,7 +348,7 @@ def _print(title: str, rows: list[tuple]) -> None:
         print(f"{name:32s} {p:9.3f} {r:7.3f} {f:6.3f} {pages:6d} {pages / secs if secs else 0:8.2f}")
 
 
-def run(tools: dict, docs: list[Doc], margin: float, inputs) -> list[tuple]:
+def run(tools: dict, docs: list[Doc], margin: float, inputs, per_doc: bool = False) -> list[tuple]:
     rows = []
     for name, fn in tools.items():
         tp = n_pred = n_gt = pages = 0
@@ -360,6 +360,8 @@ def run(tools: dict, docs: list[Doc], margin: float, inputs) -> list[tuple]:
                 pred = fn(doc, arg)
                 secs += time.perf_counter() - t0
                 a, b, c = score(doc, pred, margin)
+                if per_doc:
+                    print(f"  {name}: {doc.pdf.name}: tp {a} predicted {b} truth {c}")
                 tp, n_pred, n_gt, pages = tp + a, n_pred + b, n_gt + c, pages + len(doc.pages)
         except ImportError as e:
             rows.append((name, f"not installed ({e.name}); run `make bench-tables`"))
@@ -377,6 +379,7 @@ def main() -> None:
     ap.add_argument("--ocr-cache", type=Path, default=None,
                     help="reuse OCR results from this folder (for iterating; pages/s is then meaningless)")
     ap.add_argument("--only", default="", help="run only tools whose name contains this text")
+    ap.add_argument("--per-doc", action="store_true", help="print each document's relation counts")
     args = ap.parse_args()
     if not args.corpus.exists():
         sys.exit(f"{args.corpus} not found: the ICDAR 2013 files sit in ../shared/corpus/icdar2013")
@@ -396,7 +399,7 @@ def main() -> None:
     }
     if args.only:
         digital = {k: v for k, v in digital.items() if args.only in k}
-    born = run(digital, docs, args.margin, lambda d, k: None)
+    born = run(digital, docs, args.margin, lambda d, k: None, args.per_doc)
     _print("Born-digital PDFs (micro-averaged adjacency relations)", born)
     if args.no_scan:
         return
@@ -428,7 +431,7 @@ def main() -> None:
         scan_tools = {k: v for k, v in scan_tools.items() if args.only in k}
     for d, k in zip(docs, range(len(docs))):
         images(d, k)  # degrade once, outside the timed part
-    scanned = run(scan_tools, docs, args.margin * 4, images)
+    scanned = run(scan_tools, docs, args.margin * 4, images, args.per_doc)
     _print("Same pages scanned: 200 dpi, noise, 0.5-1.5 deg skew, blur, JPEG (micro-averaged)", scanned)
 
 

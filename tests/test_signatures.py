@@ -201,3 +201,51 @@ def test_warehouse_signatures_and_missing(corpus, processed, tmp_path):
     assert len(rows) == 5
     assert missing == [("pihak_kedua", "Hj. IDA HERNIDA, SH.,M.Si", "belum ditandatangani")]
     assert page_marks == 5
+
+
+def _paraf(img, x, y, colour=(20, 40, 160)):
+    """Looped initials about 0.4 inch wide and 0.3 inch tall at 200 dpi (taller than print)."""
+    t = np.linspace(0, 3 * np.pi, 200)
+    xs = x + t / (3 * np.pi) * 70 + 8 * np.cos(t * 2)
+    ys = y + 26 * np.sin(t * 2) + 6 * np.sin(t * 5)
+    cv2.polylines(img, [np.stack([xs, ys], 1).astype(np.int32)], False, colour, 2, cv2.LINE_AA)
+
+
+def test_paraf_column_rows_of_a_scanned_table(settings):
+    """A distribution list with a Paraf column, printed, initialled by hand on
+    rows 1 and 3 and scanned at 200 dpi: one expected paraf per row, with the
+    name and jabatan of its row; row 2 flagged."""
+    import io
+
+    import pypdfium2 as pdfium
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    from pipeline.pages import ocr_page
+    from pipeline.process import make_ocr
+
+    rows = [["No", "Nama", "Jabatan", "Paraf"], ["1", "Budi Santoso", "Kepala Bidang", ""],
+            ["2", "Siti Aminah", "Kepala Seksi", ""], ["3", "Andi Wijaya", "Staf", ""]]
+    buf = io.BytesIO()
+    t = Table(rows, colWidths=[40, 170, 150, 110], rowHeights=[28, 48, 48, 48])
+    t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 1, (0, 0, 0)), ("FONTSIZE", (0, 0), (-1, -1), 12),
+                           ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    SimpleDocTemplate(buf, pagesize=A4).build([t])
+    pdf = pdfium.PdfDocument(buf.getvalue())
+    img = np.array(pdf[0].render(scale=200 / 72).to_pil().convert("RGB"))
+    pdf.close()
+    # the Paraf column starts 360 pt right of the table's left edge; find the table on the image
+    ys, xs = np.nonzero(img[..., 0] < 100)
+    left, top = xs.min(), ys.min()
+    k = 200 / 72
+    for row in (1, 3):
+        y = top + (28 + 48 * (row - 1) + 24) * k
+        _paraf(img, int(left + 380 * k), int(y))
+    page = ocr_page(img, 200, 1, settings, make_ocr(settings))
+    checks = [c for c in check_signatures([page], [(1, "tesseract", build_lines(page.words))]) if c.role == "paraf"]
+    assert [(c.nama, c.jabatan, c.paraf) for c in checks] == [
+        ("Budi Santoso", "Kepala Bidang", True), ("Siti Aminah", "Kepala Seksi", False),
+        ("Andi Wijaya", "Staf", True)]
+    assert checks[1].flags == ["paraf_missing"] and checks[0].flags == []
+    x0, y0, x1, y1 = checks[0].paraf_bbox
+    assert (left / k + 370) < x0 < x1 < (left / k + 470)

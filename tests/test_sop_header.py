@@ -89,7 +89,9 @@ def test_scanned_landak_sop(corpus, process):
     assert h.value("tanggal_pembuatan") is None and h.value("tanggal_revisi") is None
     assert h.value("tanggal_efektif") is None
     assert h.value("nama_sop") == "IZIN PEMBUKAAN KANTOR CABANG KOPERASI SIMPAN PINJAM"
-    assert "NATASA" in h.value("disahkan_nama")          # KAROLIN MARGRET NATASA, under the stamp
+    # printed under the purple stamp and crossed by the green signature
+    assert h.value("disahkan_jabatan") == "BUPATI LANDAK"
+    assert h.value("disahkan_nama") == "KAROLIN MARGRET NATASA"
     assert h.value("disahkan_nip") is None               # a Bupati has no NIP
     dh = h.box("dasar_hukum")
     assert len(dh) == 5
@@ -133,4 +135,7 @@ def test_phone_photo_is_rectified_and_classified(process):
     page = doc.pages[0]
     assert "photo: sheet outline rectified" in page.notes
     assert doc.classification.doc_type == "sop"
-    assert doc.sop_header.value("nama_sop") == "PENGELOLAAN ARSIP DOKUMEN PERENCANAAN"
+    t = _truth("sop-pengelolaan-arsip-photo.jpg")
+    fields = ["agency", "nomor_sop", "nama_sop", "tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif",
+              "disahkan_jabatan", "disahkan_nama", "disahkan_pangkat", "disahkan_nip"]
+    assert {f: doc.sop_header.value(f) for f in fields} == {f: t[f] for f in fields}

@@ -194,6 +194,21 @@ def test_grid_detection_survives_broken_faint_skewed_lines():
     assert (t.n_rows, t.n_cols) == (3, 4)
 
 
+def test_bold_text_rows_are_not_rulings():
+    """Lines of bold text (200 dpi, tight leading) leave long runs once the gaps
+    between letters are closed; they are not rulings (ICDAR eu-001 read a ruling
+    through every row of its shaded first column). The table's own rules stay."""
+    img = np.full((700, 1400), 255, np.uint8)
+    for i in range(8):
+        y = 120 + i * 45
+        cv2.putText(img, "Hydro-fluorocarbons (HFCs) 100 000", (60, y), cv2.FONT_HERSHEY_DUPLEX, 1.1, 0, 3)
+    cv2.line(img, (40, 60), (1360, 60), 0, 2)      # the table's top and bottom rules
+    cv2.line(img, (40, 520), (1360, 520), 0, 2)
+    rulings = detect_rulings(img, 200)
+    horizontal = sorted(round(r.y0 * 200 / 72) for r in rulings if r.y0 == r.y1)
+    assert horizontal == [60, 520]
+
+
 def test_page_that_is_only_a_photo_gives_no_table(settings):
     """A photograph (smooth shapes and texture, no print) is not a table."""
     from pipeline.pages import ocr_page

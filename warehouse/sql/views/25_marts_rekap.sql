@@ -27,6 +27,9 @@ CREATE OR REPLACE VIEW fct_signatures AS
 WITH b AS (
     SELECT *, CASE WHEN nip IS NOT NULL AND length(nip) >= 15 THEN role || ':' || nip
                    WHEN role = 'penandatangan' THEN role || ':' || coalesce(upper(nama), '') || ':' || page_no
+                   -- one row of a Paraf column: one person per row
+                   WHEN role = 'paraf' THEN role || ':' || coalesce(upper(nama), '') || ':' || page_no || ':'
+                                            || round(zone_y0)
                    ELSE role END AS signatory_key
     FROM stg_signature_blocks
 )
