@@ -107,14 +107,16 @@ def reocr_weak_cells(tables: list[Table], gray: np.ndarray, dpi: int, ocr: Tesse
     improved = 0
     for group in ([j for j in jobs if j[4] == "weak"], [j for j in jobs if j[4] != "weak"]):
         if group:
-            improved += _apply(group, _read_stack([j[3] for j in group], dpi, ocr), dpi, min_confidence)
+            readings = _read_stack([j[3] for j in group], [(j[1], j[2]) for j in group], dpi, ocr)
+            improved += _apply(group, readings, min_confidence)
     return improved + dashes
 
 
-def _read_stack(crops: list[np.ndarray], dpi: int, ocr: TesseractOcr) -> list[tuple[list[Word], int]]:
-    """OCR ``crops`` stacked into one image (left-aligned, :data:`STACK_GAP_PT`
-    of white between them) in one Tesseract call; per crop, its words (bboxes
-    in points of the stacked image) and its top offset in pixels."""
+def _read_stack(crops: list[np.ndarray], origins: list[tuple[int, int]], dpi: int,
+                ocr: TesseractOcr) -> list[list[Word]]:
+    """OCR ``crops`` (cut out of the page at pixel ``origins``) stacked into one
+    image (left-aligned, :data:`STACK_GAP_PT` of white between them) in one
+    Tesseract call; per crop, its words with bboxes in page points."""
     k = dpi / POINTS_PER_INCH
     gap = int(STACK_GAP_PT * k)
     width = max(c.shape[1] for c in crops) + 2 * gap
@@ -130,18 +132,19 @@ def _read_stack(crops: list[np.ndarray], dpi: int, ocr: TesseractOcr) -> list[tu
         cy = wd.bbox.cy * k
         for i, (off, crop) in enumerate(zip(offsets, crops)):
             if off - gap / 2 <= cy < off + crop.shape[0] + gap / 2:
-                found[i].append(wd)
+                px0, py0 = origins[i]
+                dx, dy = (px0 - gap) / k, (py0 - off) / k
+                found[i].append(Word(text=wd.text, confidence=wd.confidence,
+                                     bbox=BBox(wd.bbox.x0 + dx, wd.bbox.y0 + dy, wd.bbox.x1 + dx, wd.bbox.y1 + dy)))
                 break
-    return list(zip(found, offsets))
+    return found
 
 
-def _apply(jobs: list, readings: list[tuple[list[Word], int]], dpi: int, min_confidence: float) -> int:
+def _apply(jobs: list, readings: list[list[Word]], min_confidence: float) -> int:
     """Replace each job's cell words by its second reading where that reading is
     better (see the module notes); returns the number of cells replaced."""
-    k = dpi / POINTS_PER_INCH
-    gap = int(STACK_GAP_PT * k)
     improved = 0
-    for (cell, px0, py0, _crop, kind), (words, off) in zip(jobs, readings):
+    for (cell, _px0, _py0, _crop, kind), words in zip(jobs, readings):
         text = cell_text(words)
         if not words or text == cell.text:
             continue
@@ -153,11 +156,9 @@ def _apply(jobs: list, readings: list[tuple[list[Word], int]], dpi: int, min_con
             continue
         elif kind == "short" and (_digits(text) == _digits(cell.text) or len(text) != len(cell.text)):
             continue  # same figure, or a character gained or lost: the page reading saw the cell in context
-        dx, dy = px0 / k - gap / k, py0 / k - off / k
-        cell.words = [Word(text=wd.text, bbox=BBox(wd.bbox.x0 + dx, wd.bbox.y0 + dy, wd.bbox.x1 + dx,
-                                                   wd.bbox.y1 + dy), confidence=wd.confidence) for wd in words]
+        cell.words = words
         cell.text = text
-        cell.confidence = round(_mean(cell.words), 1)
+        cell.confidence = round(_mean(words), 1)
         improved += 1
     return improved
 

@@ -254,12 +254,18 @@ def _mark_in(zone: BBox, m: InkMark, share: float = 0.3) -> bool:
     return area > 0 and ix * iy >= share * area
 
 
+def _handwriting_in(zone: BBox, page: PageResult, share: float) -> InkMark | None:
+    """The largest handwriting mark (signature or paraf, confidence at least
+    :data:`ZONE_MIN_CONFIDENCE`) with at least ``share`` of its area in ``zone``."""
+    hand = [m for m in page.marks if m.kind in ("signature", "paraf") and m.confidence >= ZONE_MIN_CONFIDENCE
+            and _mark_in(zone, m, share)]
+    return max(hand, key=lambda m: m.bbox.width * m.bbox.height, default=None)
+
+
 def check_block(block: _Block, page: PageResult, extractor: str) -> SignatureCheck:
     """Match the page's ink marks to one block and check its NIP."""
     zone = block.zone()
-    hand = [m for m in page.marks if m.kind in ("signature", "paraf") and m.confidence >= ZONE_MIN_CONFIDENCE
-            and _mark_in(zone, m)]
-    sig = max(hand, key=lambda m: m.bbox.width * m.bbox.height, default=None)
+    sig = _handwriting_in(zone, page, 0.3)
     wide = BBox(zone.x0 - 36, zone.y0 - 36, zone.x1 + 36, (block.nip_seg.bbox.y1 if block.nip_seg else zone.y1) + 20)
     stamps = [m for m in page.marks if m.kind == "stamp" and _mark_in(wide, m, 0.25)]
     printed = block.printed
@@ -378,9 +384,7 @@ def check_paraf_columns(page: PageResult, extractor: str) -> list[SignatureCheck
             name = next((c for c in others if c.col == name_col), None)
             jab = next((c for c in others if c.col == jab_col), None)
             zone = BBox(*zone_cell.bbox)
-            hand = [m for m in page.marks if m.kind in ("signature", "paraf")
-                    and m.confidence >= ZONE_MIN_CONFIDENCE and _mark_in(zone, m, 0.5)]
-            mark = max(hand, key=lambda m: m.bbox.width * m.bbox.height, default=None)
+            mark = _handwriting_in(zone, page, 0.5)
             examined = page.marks_checked
             flags = [] if examined else ["ink_not_checked"]
             if examined and mark is None:
