@@ -28,10 +28,17 @@ MAX_STROKE_PT = 3.0
 MAX_THICKNESS_PT = 6.0
 
 
-def ink_mask(gray: np.ndarray) -> np.ndarray:
+def ink_block(shape: tuple[int, ...]) -> int:
+    """Adaptive-threshold block (pixels, odd) of :func:`ink_mask` for a page of ``shape``."""
+    return max(15, (min(shape[:2]) // 40) | 1)
+
+
+def ink_mask(gray: np.ndarray, block: int | None = None) -> np.ndarray:
     """Binary ink mask (255 = ink) of an 8-bit grayscale page: adaptive mean
-    threshold (block about 1/40 of the short side) OR-ed with Otsu."""
-    block = max(15, (min(gray.shape[:2]) // 40) | 1)
+    threshold OR-ed with Otsu. ``block``: the adaptive block in pixels (odd),
+    by default :func:`ink_block` of the image (about 1/40 of its short side);
+    give the whole page's when masking a crop of it."""
+    block = block or ink_block(gray.shape)
     adaptive = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
     _, otsu = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     return cv2.bitwise_or(adaptive, otsu)

@@ -147,32 +147,51 @@ class TesseractOcr:
     def words(self, gray: np.ndarray, dpi: int, psm: int | None = None) -> OcrResult:
         """OCR an upright grayscale page image at ``dpi``; word bboxes are returned
         in PDF points (pixels * 72 / dpi). Raises :class:`OcrFailedError`."""
+        return self.words_many([gray], dpi, psm)[0]
+
+    def words_many(self, grays: list[np.ndarray], dpi: int, psm: int | None = None) -> list[OcrResult]:
+        """:meth:`words` for several images at once, each read as its own page
+        (its own layout analysis), in one Tesseract process given a list file:
+        Tesseract's start-up (loading the traineddata, 0.08-0.13 s here) is paid
+        once instead of per image. Cached per image. Raises :class:`OcrFailedError`."""
         psm = self.psm if psm is None else psm
         settings = f"lang={self.lang}|oem1|psm{psm}|dpi{dpi}"
-        key = self._key(gray, "words", settings)
-        hit = self._cache_get(key)
-        if hit is not None:
-            words = tuple(Word(text=w[0], bbox=BBox(*w[1]), confidence=w[2], block=w[3], par=w[4], line=w[5])
-                          for w in hit["words"])
-            return OcrResult(words=words, dpi=dpi, settings=settings, cached=True)
+        keys = [self._key(g, "words", settings) for g in grays]
+        out: list[OcrResult | None] = []
+        for key in keys:
+            hit = self._cache_get(key)
+            out.append(None if hit is None else OcrResult(
+                words=tuple(Word(text=w[0], bbox=BBox(*w[1]), confidence=w[2], block=w[3], par=w[4], line=w[5])
+                            for w in hit["words"]), dpi=dpi, settings=settings, cached=True))
+        todo = [i for i, r in enumerate(out) if r is None]
+        if not todo:
+            return out  # type: ignore[return-value]
         with tempfile.TemporaryDirectory(prefix="kinerja-ocr-") as d:
-            path = _write_temp_image(gray, d)
+            paths = [_write_temp_image(grays[i], d) for i in todo]
+            if len(paths) == 1:
+                target = paths[0]
+            else:
+                target = os.path.join(d, "pages.txt")
+                Path(target).write_text("".join(f"{p}\n" for p in paths))
             try:
                 with self.slots:
-                    data = pytesseract.image_to_data(path, lang=self.lang, config=f"--oem 1 --psm {psm} --dpi {dpi}",
+                    data = pytesseract.image_to_data(target, lang=self.lang, config=f"--oem 1 --psm {psm} --dpi {dpi}",
                                                      output_type=pytesseract.Output.DICT, timeout=self.timeout)
             except (pytesseract.TesseractError, RuntimeError) as e:
                 raise OcrFailedError(f"Tesseract did not finish: {e}") from e
         s = POINTS_PER_INCH / dpi
-        words = []
+        per_page: list[list[Word]] = [[] for _ in todo]
         for i, text in enumerate(data["text"]):
             text = (text or "").strip()
             conf = float(data["conf"][i])
             if not text or conf < 0:
                 continue
             x, y, w, h = (data[k][i] for k in ("left", "top", "width", "height"))
-            words.append(Word(text=text, bbox=BBox(x * s, y * s, (x + w) * s, (y + h) * s), confidence=conf,
-                              block=int(data["block_num"][i]), par=int(data["par_num"][i]), line=int(data["line_num"][i])))
-        self._cache_put(key, {"words": [[w.text, [w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1], w.confidence,
-                                          w.block, w.par, w.line] for w in words]})
-        return OcrResult(words=tuple(words), dpi=dpi, settings=settings)
+            per_page[int(data["page_num"][i]) - 1].append(
+                Word(text=text, bbox=BBox(x * s, y * s, (x + w) * s, (y + h) * s), confidence=conf,
+                     block=int(data["block_num"][i]), par=int(data["par_num"][i]), line=int(data["line_num"][i])))
+        for i, words in zip(todo, per_page):
+            self._cache_put(keys[i], {"words": [[w.text, [w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1], w.confidence,
+                                                  w.block, w.par, w.line] for w in words]})
+            out[i] = OcrResult(words=tuple(words), dpi=dpi, settings=settings)
+        return out  # type: ignore[return-value]

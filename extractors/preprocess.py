@@ -39,6 +39,12 @@ BRIDGE_PX = 11
 BRIDGE_GRAY = 70
 
 
+def is_gray(rgb: np.ndarray) -> bool:
+    """True when an (H, W, 3) image has three equal channels: a grayscale scan
+    rendered or stored as RGB, which holds no colour to drop or to read."""
+    return bool(np.array_equal(rgb[..., 0], rgb[..., 1]) and np.array_equal(rgb[..., 1], rgb[..., 2]))
+
+
 def drop_colour_ink(rgb: np.ndarray) -> tuple[np.ndarray, float]:
     """Grayscale (H, W) uint8 from an (H, W, 3) RGB page with coloured ink
     (blue/purple stamps, blue/green pen signatures, coloured logos) turned to
@@ -120,31 +126,42 @@ def _downscale(gray: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
     return cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA), f
 
 
+def _ink_points(gray: np.ndarray, max_side: int) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Otsu ink pixels of ``gray`` downscaled to ``max_side``: their x and y
+    relative to the centre (float32), the image height and its pixel count."""
+    small, _ = _downscale(gray, max_side)
+    h, w = small.shape
+    ys, xs = np.nonzero(binarise(small) == 0)
+    return xs.astype(np.float32) - w / 2, ys.astype(np.float32) - h / 2, h, small.size
+
+
+def _profile_sharpness(points: tuple[np.ndarray, np.ndarray, int, int], angle: float) -> float:
+    """Sum of squared differences of the horizontal projection profile of the
+    ink ``points`` turned counter-clockwise by ``angle`` degrees about the
+    centre: largest when text lines lie flat (each line one sharp peak)."""
+    xc, yc, h, _ = points
+    a = np.deg2rad(angle)
+    rows = (np.cos(a) * yc - np.sin(a) * xc + h / 2 + 0.5).astype(np.int64)
+    prof = np.bincount(rows[(rows >= 0) & (rows < h)], minlength=h).astype(np.float64)
+    return float(np.sum(np.diff(prof) ** 2))
+
+
 def estimate_skew(gray: np.ndarray, max_angle: float = 8.0) -> float:
     """Skew angle in degrees (counter-clockwise rotation that straightens the text
     lines), by maximising the sharpness of the horizontal projection profile.
 
-    Searches ``[-max_angle, max_angle]`` in 0.5 degree steps, then refines to 0.1
-    degree. Returns 0.0 for pages with too little ink to judge. Works on a copy
-    downscaled to 1200 pixels on the long side, so it costs a few milliseconds.
+    Searches ``[-max_angle, max_angle]`` in 0.5 degree steps on a copy
+    downscaled to 600 pixels on the long side, then refines to 0.1 degree on
+    one of 1200 pixels. The ink pixels' rows are turned arithmetically (no
+    image is rotated), so it costs about 20 ms a page. Returns 0.0 for pages
+    with too little ink to judge.
     """
-    small, _ = _downscale(gray, 1200)
-    ink = 255 - binarise(small)
-    if np.count_nonzero(ink) < 0.002 * ink.size:
+    fine = _ink_points(gray, 1200)
+    if fine[0].size < 0.002 * fine[3]:
         return 0.0
-    h, w = ink.shape
-    centre = (w / 2, h / 2)
-
-    def score(angle: float) -> float:
-        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
-        rot = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
-        prof = rot.sum(axis=1, dtype=np.float64)
-        return float(np.sum(np.diff(prof) ** 2))
-
-    coarse = np.arange(-max_angle, max_angle + 1e-6, 0.5)
-    best = max(coarse, key=score)
-    fine = np.arange(best - 0.5, best + 0.5 + 1e-6, 0.1)
-    best = max(fine, key=score)
+    coarse = _ink_points(gray, 600)
+    best = max(np.arange(-max_angle, max_angle + 1e-6, 0.5), key=lambda a: _profile_sharpness(coarse, a))
+    best = max(np.arange(best - 0.5, best + 0.5 + 1e-6, 0.1), key=lambda a: _profile_sharpness(fine, a))
     return float(round(best, 2))
 
 
@@ -231,6 +248,8 @@ def preprocess(image: np.ndarray, dpi: int | None, target_dpi: int = 300,
     """
     notes: list[str] = []
     dewarped = False
+    if image.ndim == 3 and is_gray(image):
+        image = image[..., 0]
     colour = image if image.ndim == 3 else None
     gray, dropped = drop_colour_ink(image)
     if dropped >= 0.001:

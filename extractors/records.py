@@ -161,7 +161,7 @@ class Preprocessed:
     ``dewarped``: True when a photographed page outline was found and rectified.
     ``colour``: the same page in RGB (H, W, 3), with the same geometry as
     ``gray`` but its coloured ink kept (for signatures and stamps); ``None``
-    for a gray source.
+    for a gray source (also a gray page stored as RGB, :func:`preprocess.is_gray`).
     """
 
     gray: "object"  # numpy.ndarray (H, W) uint8; typed loosely to keep numpy out of the signature

@@ -21,7 +21,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .grid import ink_mask
+from .grid import ink_block, ink_mask
 from .records import POINTS_PER_INCH, BBox, Shape
 
 #: Plausible symbol size, in points (width, height).
@@ -86,14 +86,29 @@ def _classify(contour: np.ndarray, x: int, y: int, w: int, h: int) -> tuple[str,
     return None
 
 
-def detect_shapes(gray: np.ndarray, dpi: int) -> list[Shape]:
+#: Margin (points) kept around the ``within`` region of :func:`detect_shapes`.
+WITHIN_MARGIN_PT = 12.0
+
+
+def detect_shapes(gray: np.ndarray, dpi: int, within: BBox | None = None) -> list[Shape]:
     """Flowchart symbols of an upright grayscale page (H, W) uint8 at ``dpi``;
     bboxes in PDF points (top-left origin), outline thickness included.
-    Returns an empty list when there are none."""
+    ``within`` (points): look only there (plus :data:`WITHIN_MARGIN_PT`), e.g.
+    the extent of a page's rulings, since the symbols that matter sit in the
+    SOP's table. Returns an empty list when there are none. Raises
+    ``ValueError`` for an image that is not 2-D or is empty."""
     if gray.ndim != 2 or gray.size == 0:
         raise ValueError("detect_shapes expects a non-empty 2-D grayscale image")
     px_per_pt = dpi / POINTS_PER_INCH
-    mask = ink_mask(gray)
+    ox = oy = 0
+    block = ink_block(gray.shape)
+    if within is not None:
+        m = WITHIN_MARGIN_PT
+        ox, oy = max(0, int((within.x0 - m) * px_per_pt)), max(0, int((within.y0 - m) * px_per_pt))
+        gray = gray[oy:int((within.y1 + m) * px_per_pt) + 1, ox:int((within.x1 + m) * px_per_pt) + 1]
+        if gray.size == 0:
+            return []
+    mask = ink_mask(gray, block)
     k = max(2, int(1.2 * px_per_pt))
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
@@ -111,6 +126,7 @@ def detect_shapes(gray: np.ndarray, dpi: int) -> list[Shape]:
         if kind is None or (kind[0] == "process" and _is_cell(mask, x, y, w, h, px_per_pt)):
             continue
         t = 1.0 * px_per_pt  # add the outline's thickness back
+        x, y = x + ox, y + oy
         out.append(Shape(kind[0], BBox((x - t) * s, (y - t) * s, (x + w + t) * s, (y + h + t) * s), kind[1]))
     return _outermost(out)
 

@@ -7,13 +7,14 @@ standing alone in a narrow column. Three kinds of cell are cropped out of the
 preprocessed page (inset by :data:`INSET_PT` so their borders are left out)
 and OCR-ed again as a block of text (psm 6): *weak* cells, whose words came
 back with a mean confidence under ``min_confidence``; *short* cells of a few
-characters holding a digit (:data:`SHORT_CELL_CHARS`); and *empty* cells
-whose crop holds ink (:data:`EMPTY_CELL_INK`). The crops of each page are
-stacked into two images (weak cells; the others), one Tesseract call each. A
-weak cell takes the second reading when it is more confident; a short or
-empty cell when the reading reaches ``min_confidence`` (and, for a short
-cell, changes a digit without gaining or losing a character). Word bboxes
-stay in page coordinates (PDF points).
+characters holding a digit that are a lone character or mix in letters
+(:data:`SHORT_CELL_CHARS`); and *empty* cells whose crop holds ink
+(:data:`EMPTY_CELL_INK`). The crops of each page are stacked into two images
+(weak cells; the others), read as two pages of one Tesseract call. A weak
+cell takes the second reading when it is more confident; a short or empty
+cell when the reading reaches ``min_confidence`` (and, for a short cell,
+changes a digit without gaining or losing a character or losing a digit).
+Word bboxes stay in page coordinates (PDF points).
 
 Before that, a body cell that is empty or holds one short weak word is checked
 for a lone dash (:func:`extractors.grid.lone_dash`): Tesseract reads the ``-``
@@ -40,13 +41,19 @@ MIN_CELL_W, MIN_CELL_H = 12.0, 8.0
 CELL_PSM = 6
 #: White space (points) between stacked cell crops.
 STACK_GAP_PT = 8.0
-#: Cells this short (characters) holding a digit are read again even when the page pass was
-#: confident: page-level OCR misreads isolated digits (a lone ``1`` as ``4``),
-#: and the cell's own crop reads them better; its reading wins when it is at
-#: least ``min_confidence`` and it changes digits without gaining or losing a
-#: character (otherwise the page reading is kept: it sees decimal points and
-#: separators in context, and the crop may hold a sliver of the cell border).
+#: Cells this short (characters) holding a digit are read again even when the
+#: page pass was confident, if they hold a single character or a character no
+#: printed number has (not in :data:`NUMBER_CHARS`): Tesseract's page pass
+#: misreads an isolated digit (a lone ``1`` as ``4``, at 97 %) and mixes
+#: letters into short figures (``25g``), and the cell's own crop reads them
+#: better. Multi-character figures are left alone: the page pass reads them
+#: in context, decimal points and separators included. The crop's reading
+#: wins when it is at least ``min_confidence`` and it changes digits without
+#: gaining or losing a character or losing a digit (the crop may hold a
+#: sliver of the cell border).
 SHORT_CELL_CHARS = 4
+#: Characters of a printed number besides its digits (separators, sign, percent).
+NUMBER_CHARS = frozenset(".,%-+()/")
 #: A cell in which the page pass found no word but whose crop is inked over at
 #: least this share (0..1) is read again: Tesseract's page layout sometimes
 #: drops a short word standing alone in a narrow column (a header's ``NO``).
@@ -70,10 +77,10 @@ def reocr_weak_cells(tables: list[Table], gray: np.ndarray, dpi: int, ocr: Tesse
     """Re-OCR the weak non-empty cells of ``tables`` (all on the page shown by
     ``gray`` at ``dpi``) in place; returns the number of cells improved.
 
-    The weak cells' crops are stacked into one image, left-aligned and
-    separated by :data:`STACK_GAP_PT` of white, and OCR-ed in one Tesseract
-    call (one subprocess per page instead of one per cell); each word goes
-    back to the crop its centre falls in. Raises
+    The crops are stacked into two images (:class:`_Stack`), left-aligned and
+    separated by :data:`STACK_GAP_PT` of white, and OCR-ed as two pages of
+    one Tesseract call (one subprocess per page instead of one per cell);
+    each word goes back to the crop its centre falls in. Raises
     :class:`extractors.ocr.OcrFailedError` when Tesseract dies."""
     k = dpi / POINTS_PER_INCH
     h, w = gray.shape[:2]
@@ -82,8 +89,7 @@ def reocr_weak_cells(tables: list[Table], gray: np.ndarray, dpi: int, ocr: Tesse
     for t in tables:
         for cell in t.cells:
             weak = bool(cell.words) and cell.confidence is not None and cell.confidence < min_confidence
-            short = (bool(cell.words) and not cell.header and len(cell.text) <= SHORT_CELL_CHARS
-                     and any(ch.isdigit() for ch in cell.text))
+            short = bool(cell.words) and not cell.header and _suspect_figure(cell.text)
             if not (weak or short or not cell.words):
                 continue
             x0, y0, x1, y1 = cell.bbox
@@ -104,40 +110,44 @@ def reocr_weak_cells(tables: list[Table], gray: np.ndarray, dpi: int, ocr: Tesse
     # Weak cells are read in one stack, the others (short confident cells and
     # cells the page pass found nothing in) in a second: added to the weak
     # cells' stack they change how Tesseract reads those (measured on ICDAR 2013).
-    improved = 0
-    for group in ([j for j in jobs if j[4] == "weak"], [j for j in jobs if j[4] != "weak"]):
-        if group:
-            readings = _read_stack([j[3] for j in group], [(j[1], j[2]) for j in group], dpi, ocr)
-            improved += _apply(group, readings, min_confidence)
+    groups = [g for g in ([j for j in jobs if j[4] == "weak"], [j for j in jobs if j[4] != "weak"]) if g]
+    stacks = [_Stack([j[3] for j in g], [(j[1], j[2]) for j in g], dpi) for g in groups]
+    results = ocr.words_many([st.sheet for st in stacks], dpi, psm=CELL_PSM) if stacks else []
+    improved = sum(_apply(g, st.split(res.words), min_confidence) for g, st, res in zip(groups, stacks, results))
     return improved + dashes
 
 
-def _read_stack(crops: list[np.ndarray], origins: list[tuple[int, int]], dpi: int,
-                ocr: TesseractOcr) -> list[list[Word]]:
-    """OCR ``crops`` (cut out of the page at pixel ``origins``) stacked into one
-    image (left-aligned, :data:`STACK_GAP_PT` of white between them) in one
-    Tesseract call; per crop, its words with bboxes in page points."""
-    k = dpi / POINTS_PER_INCH
-    gap = int(STACK_GAP_PT * k)
-    width = max(c.shape[1] for c in crops) + 2 * gap
-    height = sum(c.shape[0] for c in crops) + gap * (len(crops) + 1)
-    sheet = np.full((height, width), 255, np.uint8)
-    offsets, y = [], gap
-    for crop in crops:
-        sheet[y:y + crop.shape[0], gap:gap + crop.shape[1]] = crop
-        offsets.append(y)
-        y += crop.shape[0] + gap
-    found: list[list[Word]] = [[] for _ in crops]
-    for wd in ocr.words(sheet, dpi, psm=CELL_PSM).words:
-        cy = wd.bbox.cy * k
-        for i, (off, crop) in enumerate(zip(offsets, crops)):
-            if off - gap / 2 <= cy < off + crop.shape[0] + gap / 2:
-                px0, py0 = origins[i]
-                dx, dy = (px0 - gap) / k, (py0 - off) / k
-                found[i].append(Word(text=wd.text, confidence=wd.confidence,
-                                     bbox=BBox(wd.bbox.x0 + dx, wd.bbox.y0 + dy, wd.bbox.x1 + dx, wd.bbox.y1 + dy)))
-                break
-    return found
+class _Stack:
+    """Cell crops (cut out of the page at pixel ``origins``) stacked into one
+    image ``sheet``: left-aligned, :data:`STACK_GAP_PT` of white between them."""
+
+    def __init__(self, crops: list[np.ndarray], origins: list[tuple[int, int]], dpi: int):
+        self.crops, self.origins, self.k = crops, origins, dpi / POINTS_PER_INCH
+        self.gap = gap = int(STACK_GAP_PT * self.k)
+        width = max(c.shape[1] for c in crops) + 2 * gap
+        height = sum(c.shape[0] for c in crops) + gap * (len(crops) + 1)
+        self.sheet = np.full((height, width), 255, np.uint8)
+        self.offsets, y = [], gap
+        for crop in crops:
+            self.sheet[y:y + crop.shape[0], gap:gap + crop.shape[1]] = crop
+            self.offsets.append(y)
+            y += crop.shape[0] + gap
+
+    def split(self, words) -> list[list[Word]]:
+        """The sheet's OCR ``words`` (bboxes in sheet points) back to their crops:
+        per crop, its words with bboxes in page points."""
+        k, gap = self.k, self.gap
+        found: list[list[Word]] = [[] for _ in self.crops]
+        for wd in words:
+            cy = wd.bbox.cy * k
+            for i, (off, crop) in enumerate(zip(self.offsets, self.crops)):
+                if off - gap / 2 <= cy < off + crop.shape[0] + gap / 2:
+                    px0, py0 = self.origins[i]
+                    dx, dy = (px0 - gap) / k, (py0 - off) / k
+                    found[i].append(Word(text=wd.text, confidence=wd.confidence,
+                                         bbox=BBox(wd.bbox.x0 + dx, wd.bbox.y0 + dy, wd.bbox.x1 + dx, wd.bbox.y1 + dy)))
+                    break
+        return found
 
 
 def _apply(jobs: list, readings: list[list[Word]], min_confidence: float) -> int:
@@ -154,13 +164,21 @@ def _apply(jobs: list, readings: list[list[Word]], min_confidence: float) -> int
                 continue
         elif _mean(words) < min_confidence:
             continue
-        elif kind == "short" and (_digits(text) == _digits(cell.text) or len(text) != len(cell.text)):
-            continue  # same figure, or a character gained or lost: the page reading saw the cell in context
+        elif kind == "short" and (_digits(text) == _digits(cell.text) or len(text) != len(cell.text)
+                                  or len(_digits(text)) < len(_digits(cell.text))):
+            continue  # same figure, a character gained or lost, a digit lost: the page reading saw the cell in context
         cell.words = words
         cell.text = text
         cell.confidence = round(_mean(words), 1)
         improved += 1
     return improved
+
+
+def _suspect_figure(text: str) -> bool:
+    """A short cell reading worth a second look (see :data:`SHORT_CELL_CHARS`)."""
+    if not (0 < len(text) <= SHORT_CELL_CHARS and any(ch.isdigit() for ch in text)):
+        return False
+    return len(text) == 1 or any(not ch.isdigit() and ch not in NUMBER_CHARS for ch in text)
 
 
 def _digits(text: str) -> str:

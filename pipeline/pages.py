@@ -19,7 +19,7 @@ from PIL import UnidentifiedImageError
 
 from extractors import grid, images, ink, pdf_text, preprocess, shapes
 from extractors.ocr import OcrFailedError, TesseractOcr
-from extractors.records import POINTS_PER_INCH
+from extractors.records import POINTS_PER_INCH, BBox
 from extractors.render import PdfRenderer
 
 from .config import Settings
@@ -78,7 +78,9 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
             words, mean = list(res.words), res.mean_confidence
             rulings = grid.detect_rulings(pre.gray, pre.dpi)
             if len(rulings) >= SHAPE_MIN_RULINGS:
-                symbols = shapes.detect_shapes(pre.gray, pre.dpi)
+                extent = BBox(min(r.x0 for r in rulings), min(r.y0 for r in rulings),
+                              max(r.x1 for r in rulings), max(r.y1 for r in rulings))
+                symbols = shapes.detect_shapes(pre.gray, pre.dpi, within=extent)
         h, w = pre.gray.shape[:2]
         s = POINTS_PER_INCH / pre.dpi
         notes += list(pre.notes)

@@ -33,6 +33,8 @@ import re
 import statistics
 from dataclasses import dataclass
 
+import numpy as np
+
 from extractors.records import BBox, Ruling, Shape, Word, mean_confidence
 
 from .layout import Line, build_lines
@@ -517,18 +519,20 @@ def _off_text(rulings: list[Ruling], words: list[Word]) -> list[Ruling]:
     rules, and stems of letters stacked line above line (``l``, ``d``, ``1``),
     which is why a vertical ruling counts word boxes stretched by half a line
     up and down."""
+    if not words or not rulings:
+        return list(rulings)
+    b = np.array([(w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1) for w in words])
+    x0, y0, x1, y1 = b.T
+    pad = (y1 - y0) / 2
     out = []
     for r in rulings:
-        length = r.length or 1.0
-        inside = 0.0
-        for w in words:
-            b = w.bbox
-            if r.horizontal and b.y0 + 1 < r.pos < b.y1 - 1:
-                inside += max(0.0, min(b.x1, r.x1) - max(b.x0, r.x0))
-            elif not r.horizontal and b.x0 + 1 < r.pos < b.x1 - 1:
-                pad = b.height / 2
-                inside += max(0.0, min(b.y1 + pad, r.y1) - max(b.y0 - pad, r.y0))
-        if inside < 0.5 * length:
+        if r.horizontal:
+            across = (y0 + 1 < r.pos) & (r.pos < y1 - 1)
+            along = np.minimum(x1, r.x1) - np.maximum(x0, r.x0)
+        else:
+            across = (x0 + 1 < r.pos) & (r.pos < x1 - 1)
+            along = np.minimum(y1 + pad, r.y1) - np.maximum(y0 - pad, r.y0)
+        if np.clip(along[across], 0.0, None).sum() < 0.5 * (r.length or 1.0):
             out.append(r)
     return out
 
