@@ -78,8 +78,7 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
             words, mean = list(res.words), res.mean_confidence
             rulings = grid.detect_rulings(pre.gray, pre.dpi)
             if len(rulings) >= SHAPE_MIN_RULINGS:
-                extent = BBox(min(r.x0 for r in rulings), min(r.y0 for r in rulings),
-                              max(r.x1 for r in rulings), max(r.y1 for r in rulings))
+                extent = BBox.enclosing([BBox(r.x0, r.y0, r.x1, r.y1) for r in rulings])
                 symbols = shapes.detect_shapes(pre.gray, pre.dpi, within=extent)
         h, w = pre.gray.shape[:2]
         s = POINTS_PER_INCH / pre.dpi

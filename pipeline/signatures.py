@@ -416,7 +416,7 @@ def check_signatures(pages: list[PageResult], page_lines: list[tuple[int, str, l
             sop = _sop_block(sop_header, lines)
             if sop is not None and sop.name is not None:
                 blocks = [b for b in blocks if not _same_name_box(b, sop)] + [sop]
-        out += [check_block(b, by_page[page_no], extractor) for b in blocks]
+        out += [check_block(b, page, extractor) for b in blocks]
         out += check_paraf_columns(page, extractor)
     flag_name_variants(out)
     return out
