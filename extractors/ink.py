@@ -25,6 +25,7 @@ paraf is 0.15-0.5 inch; an Indonesian official stamp (cap dinas) is a ring of
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable
 
 import cv2
@@ -181,12 +182,12 @@ def _inside(a: BBox, b: BBox) -> bool:
 
 def _erase_rulings(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(ink with straight horizontal and vertical runs longer than 0.6 inch
-    removed, the mask of the removed lines)."""
+    removed, the ink pixels removed as lines)."""
     length = int(0.6 * MARK_DPI)
     h = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     v = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
-    lines = cv2.dilate(cv2.bitwise_or(h, v), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
-    return cv2.bitwise_and(ink, cv2.bitwise_not(lines)), lines
+    lines = cv2.bitwise_and(ink, cv2.dilate(cv2.bitwise_or(h, v), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))))
+    return cv2.bitwise_xor(ink, lines), lines
 
 
 def _erase_words(ink: np.ndarray, words: Iterable[Word]) -> None:
@@ -263,8 +264,8 @@ def find_marks(image: np.ndarray, dpi: int, words: Iterable[Word] | None = None,
     marks += _handwriting(hand, hue, colour, lines)
     if pasted_regions is not None:
         inside = [m for m in marks if any(r.holds_centre_of(m.bbox) for r in pasted_regions)]
-        marks = [InkMark(m.kind, m.bbox, m.confidence, m.colour, True, m.stroke_pt) for m in inside]
-    return marks
+        marks = [replace(m, pasted=True) for m in inside]
+    return _with_context(marks, ink.shape[0] * to_pt)
 
 
 def _same_colour(hue: np.ndarray, colour: np.ndarray, name: str) -> np.ndarray:
@@ -275,7 +276,10 @@ def _same_colour(hue: np.ndarray, colour: np.ndarray, name: str) -> np.ndarray:
 
 def _handwriting(ink: np.ndarray, hue: np.ndarray, colour: np.ndarray, lines: np.ndarray) -> list[InkMark]:
     """Signature and paraf clusters of a print-free ink mask (pixels at
-    :data:`MARK_DPI`); ``lines`` is the mask of the ruled lines removed."""
+    :data:`MARK_DPI`); ``lines`` holds the ink removed as ruled lines. A
+    removed line no longer than :data:`FLOURISH_MAX_IN` that touches
+    handwriting is a pen stroke (the underline or flourish of a signature)
+    and is put back."""
     px = MARK_DPI
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if n <= 1:
@@ -298,6 +302,7 @@ def _handwriting(ink: np.ndarray, hue: np.ndarray, colour: np.ndarray, lines: np
     grow = (areas >= min_area) & (joined[cy, cx] > 0)
     grow[0] = False
     strokes = (np.isin(labels, np.flatnonzero(keep | grow)) * 255).astype(np.uint8)
+    strokes |= _flourishes(lines, joined)
     m, clabels, cstats, _ = cv2.connectedComponentsWithStats(cv2.dilate(strokes, kernel), connectivity=8)
     to_pt = POINTS_PER_INCH / px
     out: list[InkMark] = []
@@ -332,6 +337,24 @@ def _handwriting(ink: np.ndarray, hue: np.ndarray, colour: np.ndarray, lines: np
         box = BBox(float(x0), float(y0), float(x1), float(y1)).scaled(to_pt)
         out.append(InkMark(kind, box, conf, name, False, round(stroke, 2)))
     return _merge_side_by_side(out)
+
+
+#: Longest straight pen stroke (inches) put back from the removed ruled lines
+#: when it touches handwriting; a printed signature line is longer.
+FLOURISH_MAX_IN = 2.0
+
+
+def _flourishes(lines: np.ndarray, near: np.ndarray) -> np.ndarray:
+    """The pieces of the removed-lines mask ``lines`` that touch ``near`` (the
+    joined handwriting) and are at most :data:`FLOURISH_MAX_IN` long, as a 255-mask."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    if n <= 1:
+        return np.zeros_like(lines)
+    touched = np.zeros(n, bool)
+    touched[np.unique(labels[(near > 0) & (lines > 0)])] = True
+    touched[0] = False
+    short = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) <= FLOURISH_MAX_IN * MARK_DPI
+    return (np.isin(labels, np.flatnonzero(touched & short)) * 255).astype(np.uint8)
 
 
 #: Two handwriting clusters on one baseline closer than this (inches) are one signature.
@@ -397,10 +420,50 @@ def handwriting_score(w_in: float, h_in: float, density: float, tallest: float, 
     return round(sum(parts) / len(parts), 2)
 
 
+#: Share of the page height, from the top, where the letterhead (kop surat) is
+#: printed: logo, agency name and address above the title (Permendagri 54/2009,
+#: tata naskah dinas). Signatures sit below the text they sign, never here.
+LETTERHEAD_SHARE = 0.15
+#: Handwriting lines this close (inches) above or below a mark, overlapping it
+#: sideways, make it part of a handwritten block.
+NOTE_GAP_IN = 0.25
+
+
+def _with_context(marks: list[InkMark], page_h_pt: float) -> list[InkMark]:
+    """``marks`` with :attr:`InkMark.context` set for handwriting that the
+    whole-page detector should not count as a signature: in the letterhead
+    band (:data:`LETTERHEAD_SHARE`), or one of a stack of three or more
+    handwriting lines, each within :data:`NOTE_GAP_IN` of the next and
+    overlapping it sideways (a note or a handwritten letter; a signature has
+    at most a second signature or a date stacked with it). Measured on the
+    Tobacco800 pages of ../shared/corpus/signatures (bench/signatures.py):
+    the letterhead band held 32 of 216 detections, none of them a signature."""
+    gap = NOTE_GAP_IN * POINTS_PER_INCH
+    hand = [k for k, m in enumerate(marks) if m.kind in ("signature", "paraf")]
+    stack = {k: {k} for k in hand}  # union of stacked lines
+    for i in hand:
+        for j in hand:
+            a, b = marks[i].bbox, marks[j].bbox
+            if i < j and a.h_overlap(b) > 0.3 and a.v_overlap(b) < 0.5 and max(b.y0 - a.y1, a.y0 - b.y1) < gap:
+                merged = stack[i] | stack[j]
+                for k in merged:
+                    stack[k] = merged
+    out = []
+    for k, m in enumerate(marks):
+        context = ""
+        if k in stack:
+            b = m.bbox
+            context = "letterhead" if (b.y0 + b.y1) / 2 < LETTERHEAD_SHARE * page_h_pt else "note" if len(stack[k]) >= 3 else ""
+        out.append(replace(m, context=context) if context else m)
+    return out
+
+
 #: Whole-page mode: a signature-sized cluster counts from this confidence.
 PAGE_SIGNATURE_MIN_CONFIDENCE = 0.75
 
 
 def page_signatures(marks: Iterable[InkMark], min_confidence: float = PAGE_SIGNATURE_MIN_CONFIDENCE) -> list[InkMark]:
-    """The whole-page detector's answer: signature marks at or above ``min_confidence``."""
-    return [m for m in marks if m.kind == "signature" and m.confidence >= min_confidence]
+    """The whole-page detector's answer: signature marks at or above
+    ``min_confidence`` that the page context does not rule out (empty
+    :attr:`InkMark.context`)."""
+    return [m for m in marks if m.kind == "signature" and m.confidence >= min_confidence and not m.context]

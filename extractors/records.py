@@ -220,6 +220,11 @@ class Shape:
 #: Kinds of ink mark (:class:`InkMark`): a handwritten signature, a paraf
 #: (small handwritten initials), an official stamp (round or oval ring).
 MARK_KINDS = ("signature", "paraf", "stamp")
+#: Page context of a handwriting mark (:attr:`InkMark.context`): ``letterhead``
+#: (in the band at the top of the page where the kop surat - logo, agency name,
+#: address - is printed), ``note`` (one line of a block of handwritten lines:
+#: a note or a handwritten letter, not a signature).
+MARK_CONTEXTS = ("letterhead", "note")
 
 
 @dataclass(frozen=True)
@@ -230,7 +235,10 @@ class InkMark:
     origin); ``confidence`` 0..1; ``colour`` the ink colour (``black``,
     ``blue``, ``purple``, ``red``, ``green``); ``pasted`` True when the mark
     lies inside an image pasted into a born-digital PDF; ``stroke_pt`` the
-    mean stroke width in points (0 for stamps).
+    mean stroke width in points (0 for stamps). ``context``: why the
+    whole-page detector does not count a handwriting mark as a signature
+    although it looks like one (one of :data:`MARK_CONTEXTS`), empty when
+    nothing on the page speaks against it.
     """
 
     kind: str
@@ -239,3 +247,4 @@ class InkMark:
     colour: str = "black"
     pasted: bool = False
     stroke_pt: float = 0.0
+    context: str = ""
