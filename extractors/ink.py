@@ -8,8 +8,9 @@ Works at :data:`MARK_DPI` (the page is resampled to it). Steps:
 2. **Stamps**: ring candidates from Hough circles on the page and from large
    coloured blobs; a candidate is kept when ink runs round most of its
    circumference while the band just outside is mostly paper (a ring, not a
-   paragraph of text). The stamp's own colour is then removed, so a signature
-   in another colour on top of it stays.
+   paragraph of text) and the band just inside carries ink all round (the
+   stamp's ring of text, not the empty loop of a signature). The stamp's own
+   colour is then removed, so a signature in another colour on top of it stays.
 3. **Print removed**: ruled lines (long straight runs), the boxes of the
    printed words (OCR or text layer, when given), and components no taller
    than printed letters (1.6 x the median letter height on the page).
@@ -58,6 +59,10 @@ MAX_STROKE_PT = 4.0
 STAMP_MIN_R_IN, STAMP_MAX_R_IN = 0.28, 1.0
 #: Share of the circumference that must carry ink, and how much emptier the band outside must be.
 RING_MIN_HIT, RING_MIN_CONTRAST = 0.62, 0.3
+#: Share of directions with ink just inside the rim: an official stamp carries the agency's name in a ring of
+#: text there (Permendagri 54/2009, cap dinas); the round loop of a signature has paper inside. Real stamps of
+#: ../shared/corpus score 0.98-1.0, the looped signatures of two scanned PKs 0.18-0.64.
+RING_MIN_TEXT = 0.75
 #: A printed word's confidence (percent) from which its box is erased as print.
 WORD_MIN_CONFIDENCE = 55.0
 
@@ -105,22 +110,24 @@ def _many_hues(hues: np.ndarray) -> bool:
     return sum(v >= 0.2 for v in shares.values()) >= 2 or shares["other"] + shares["green"] > 0.5
 
 
-def _ring_score(ink: np.ndarray, cx: float, cy: float, rx: float, ry: float) -> tuple[float, float]:
+def _ring_score(ink: np.ndarray, cx: float, cy: float, rx: float, ry: float) -> tuple[float, float, float]:
     """(share of 96 directions with ink on the ellipse (cx, cy, rx, ry) band,
-    share with ink on a band 15-28 % further out)."""
+    share with ink on a band 15-28 % further out, share with ink on the band
+    15-45 % further in, where a stamp's ring of text runs)."""
     h, w = ink.shape
     angles = np.linspace(0, 2 * np.pi, 96, endpoint=False)
     cos, sin = np.cos(angles), np.sin(angles)
 
-    def hits(f0: float, f1: float) -> float:
+    def hits(f0: float, f1: float, steps: int = 6) -> float:
         found = np.zeros(angles.size, bool)
-        for f in np.linspace(f0, f1, 6):
+        for f in np.linspace(f0, f1, steps):
             xs = np.clip((cx + f * rx * cos).astype(int), 0, w - 1)
             ys = np.clip((cy + f * ry * sin).astype(int), 0, h - 1)
             found |= ink[ys, xs] > 0
         return float(found.mean())
 
-    return hits(0.9, 1.04), hits(1.15, 1.28)
+    # the text band is searched every pixel and a half along each ray: letters are thin
+    return hits(0.9, 1.04), hits(1.15, 1.28), hits(0.55, 0.85, max(6, int(0.3 * max(rx, ry) / 1.5)))
 
 
 def _stamp_candidates(gray: np.ndarray, colour: np.ndarray) -> list[tuple[float, float, float, float]]:
@@ -149,9 +156,11 @@ def find_stamps(gray: np.ndarray, ink: np.ndarray, colour: np.ndarray, hue: np.n
     colour). ``ink``/``colour`` are 255-masks, ``hue`` the OpenCV hue plane."""
     found: list[tuple[BBox, float, str]] = []
     for cx, cy, rx, ry in _stamp_candidates(gray, colour):
-        on, off = _ring_score(ink, cx, cy, rx, ry)
+        on, off, text = _ring_score(ink, cx, cy, rx, ry)
         if on < RING_MIN_HIT or on - off < RING_MIN_CONTRAST:
             continue
+        if text < RING_MIN_TEXT:
+            continue  # paper inside the rim: a pen loop (a round signature), not a stamp
         box = BBox(cx - rx * 1.06, cy - ry * 1.06, cx + rx * 1.06, cy + ry * 1.06)
         if any(iou(box, b) > 0.3 or _inside(box, b) for b, _, _ in found):
             continue

@@ -54,6 +54,24 @@ def test_landak_sop_signature_and_stamp(corpus, processed):
 
 
 @pytest.mark.corpus
+@pytest.mark.parametrize("name, page_no, nama", [
+    ("jabar-perjanjian-kinerja-tahun-2017-kasubbag-kepegum-pada-sekretariat.pdf", 2, "CASMITA"),
+    ("jabar-perjanjian-kinerja-tahun-2017-kasubbag-kepegum-pada-sekretariat.pdf", 3, "CASMITA"),
+    ("jabar-datapk-pk-bidang-infrastruktur-permukiman.pdf", 5, "LUCKY RUSWANDI"),
+])
+def test_looped_signature_is_signed_not_a_stamp(corpus, processed, name, page_no, nama):
+    """Checked by eye: these scanned PKs are signed in blue with a big round
+    loop (Drs CASMITA, Ir. LUCKY RUSWANDI SUMANANG) and carry no stamp. The
+    loop has paper inside its rim, so it is not taken for a stamp (whose
+    colour would then be erased, signature and all)."""
+    doc = processed(corpus / "pk" / name)
+    block = next(c for c in doc.signatures if c.page_no == page_no and nama in c.nama)
+    assert block.signed is True and block.signature_colour == "blue"
+    assert block.stamp is False
+    assert not any(m.kind == "stamp" for p in doc.pages for m in p.marks)
+
+
+@pytest.mark.corpus
 def test_unsigned_born_digital_lampiran(corpus, processed):
     doc = processed(corpus / "pk" / "jabar-lampiran-perjanjian-kinerja-2016-cagar-budaya.pdf")
     assert len(doc.signatures) == 6  # PIHAK KEDUA and PIHAK KESATU on each of 3 pages
@@ -113,11 +131,21 @@ def test_pen_stroke_is_a_signature_and_print_is_not():
     assert not any(m.bbox.scaled(DPI / 72).y1 < 420 for m in marks)  # the printed words are not ink marks
 
 
+def _stamp(img, cx, cy, colour=(120, 40, 150)):
+    """A cap dinas at 150 dpi: two rings (1.3 and 0.95 inch across), the
+    agency's name round the rim between them, a word in the middle."""
+    cv2.circle(img, (cx, cy), 100, colour, 5)
+    cv2.circle(img, (cx, cy), 72, colour, 2)
+    for k, ch in enumerate("PEMERINTAH KABUPATEN LANDAK *"):
+        a = 2 * np.pi * k / 29 - np.pi / 2
+        cv2.putText(img, ch, (int(cx + 86 * np.cos(a)) - 6, int(cy + 86 * np.sin(a)) + 6),
+                    cv2.FONT_HERSHEY_SIMPLEX, 0.5, colour, 2)
+    cv2.putText(img, "DINAS", (cx - 60, cy + 10), cv2.FONT_HERSHEY_SIMPLEX, 0.8, colour, 2)
+
+
 def test_purple_stamp_over_blue_signature():
     img = _page()
-    cv2.circle(img, (500, 600), 100, (120, 40, 150), 5)
-    cv2.circle(img, (500, 600), 80, (120, 40, 150), 2)
-    cv2.putText(img, "DINAS", (440, 610), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (120, 40, 150), 2)
+    _stamp(img, 500, 600)
     _signature(img, 450, 580, colour=(20, 40, 170))
     marks = find_marks(img, DPI, [])
     stamps = [m for m in marks if m.kind == "stamp"]
@@ -187,6 +215,20 @@ def test_whole_page_detector_on_a_handwritten_letter(corpus):
     found, truth = _tobacco(corpus, "hlm6aa00-init-fd704643.jpg")
     assert any(iou(f, truth[0]) >= 0.5 for f in found)
     assert len(found) <= 6
+
+
+def test_round_pen_loop_is_a_signature_not_a_stamp():
+    """A signature drawn as one big round loop (1.2 inch, as some officials
+    sign) rings like a stamp but has paper inside its rim: it stays
+    handwriting and no stamp is reported."""
+    img = _page()
+    t = np.linspace(0.3, 2 * np.pi + 0.6, 300)
+    loop = np.stack([600 + 90 * np.cos(t), 700 + 85 * np.sin(t)], 1).astype(np.int32)
+    cv2.polylines(img, [loop], False, (20, 40, 160), 3, cv2.LINE_AA)
+    cv2.line(img, (690, 690), (700, 820), (20, 40, 160), 3, cv2.LINE_AA)
+    marks = find_marks(img, DPI, [])
+    assert not any(m.kind == "stamp" for m in marks)
+    assert any(m.kind == "signature" and m.colour == "blue" for m in marks)
 
 
 def _words(spec):
