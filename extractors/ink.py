@@ -17,7 +17,12 @@ Works at :data:`MARK_DPI` (the page is resampled to it). Steps:
 4. **Handwriting**: what is left is grouped by a small dilation into
    clusters; a cluster whose tallest stroke is well above letter height, with
    thin strokes (not a filled logo) and a low ink density, is a ``signature``
-   (at least :data:`SIGNATURE_MIN_W_IN` wide) or a ``paraf`` (smaller).
+   (at least :data:`SIGNATURE_MIN_W_IN` wide) or a ``paraf`` (smaller). A
+   short straight stroke removed with the ruled lines is put back when it
+   touches handwriting (a signature's underline or flourish).
+5. **Page context**: handwriting in the letterhead band or in a stack of
+   handwritten lines is marked (:attr:`InkMark.context`) so that the
+   whole-page detector (:func:`page_signatures`) does not count it.
 
 Rules of thumb behind the numbers: a signature on an A4 form is 0.5-3 inches
 wide and 0.2-1.2 inches tall, written with a 0.5-1 mm pen (1.4-2.8 pt); a
