@@ -38,6 +38,22 @@ def _labels(path: Path, w: int, h: int) -> list[BBox]:
     return out
 
 
+def labelled_page(corpus: Path, name: str) -> tuple[np.ndarray, list[BBox]]:
+    """Image ``name`` of ../shared/corpus/signatures as (H, W, 3) RGB at
+    :data:`TOBACCO_DPI`, back at its sheet's proportions (the images were
+    squashed to a square), and its labelled signature boxes in pixels."""
+    rgb = np.asarray(Image.open(corpus / "signatures" / "images" / name).convert("RGB")
+                     .resize((640, round(640 * 11 / 8.5))))
+    h, w = rgb.shape[:2]
+    return rgb, _labels(corpus / "signatures" / "labels" / (Path(name).stem + ".txt"), w, h)
+
+
+def detect(rgb: np.ndarray) -> list[BBox]:
+    """The whole-page detector's signature boxes (pixels) on a labelled page."""
+    px = TOBACCO_DPI / POINTS_PER_INCH
+    return [m.bbox.scaled(px) for m in page_signatures(find_marks(rgb, TOBACCO_DPI))]
+
+
 def whole_page(corpus: Path, show: int = 0) -> dict:
     """Detector figures on the labelled page images."""
     images = sorted((corpus / "signatures" / "images").glob("*.jpg"))
@@ -45,12 +61,8 @@ def whole_page(corpus: Path, show: int = 0) -> dict:
     t0 = time.perf_counter()
     misses = []
     for img_path in images:
-        # back to the sheet's proportions (the images were squashed to a square)
-        rgb = np.asarray(Image.open(img_path).convert("RGB").resize((640, round(640 * 11 / 8.5))))
-        h, w = rgb.shape[:2]
-        truth = _labels(corpus / "signatures" / "labels" / (img_path.stem + ".txt"), w, h)
-        px = TOBACCO_DPI / POINTS_PER_INCH
-        pred = [m.bbox.scaled(px) for m in page_signatures(find_marks(rgb, TOBACCO_DPI))]
+        rgb, truth = labelled_page(corpus, img_path.name)
+        pred = detect(rgb)
         used: set[int] = set()
         hit = 0
         for p in sorted(pred, key=lambda b: -b.width * b.height):

@@ -32,6 +32,7 @@ paraf is 0.15-0.5 inch; an Indonesian official stamp (cap dinas) is a ring of
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import combinations
 from typing import Iterable
 
 import cv2
@@ -455,13 +456,12 @@ def _with_context(marks: list[InkMark], page_h_pt: float) -> list[InkMark]:
     gap = NOTE_GAP_IN * POINTS_PER_INCH
     hand = [k for k, m in enumerate(marks) if m.kind in ("signature", "paraf")]
     stack = {k: {k} for k in hand}  # union of stacked lines
-    for i in hand:
-        for j in hand:
-            a, b = marks[i].bbox, marks[j].bbox
-            if i < j and a.h_overlap(b) > 0.3 and a.v_overlap(b) < 0.5 and max(b.y0 - a.y1, a.y0 - b.y1) < gap:
-                merged = stack[i] | stack[j]
-                for k in merged:
-                    stack[k] = merged
+    for i, j in combinations(hand, 2):
+        a, b = marks[i].bbox, marks[j].bbox
+        if a.h_overlap(b) > 0.3 and a.v_overlap(b) < 0.5 and max(b.y0 - a.y1, a.y0 - b.y1) < gap:
+            merged = stack[i] | stack[j]
+            for k in merged:
+                stack[k] = merged
     out = []
     for k, m in enumerate(marks):
         context = ""

@@ -185,15 +185,11 @@ def test_page_context_letterhead_and_handwritten_note():
 
 
 def _tobacco(corpus, name):
-    """A labelled page of ../shared/corpus/signatures at its sheet proportions, with its label boxes (pixels)."""
-    from PIL import Image
+    """(signatures found, signatures labelled), pixel boxes, on a labelled page of ../shared/corpus/signatures."""
+    from bench.signatures import detect, labelled_page
 
-    from bench.signatures import TOBACCO_DPI, _labels
-
-    rgb = np.asarray(Image.open(corpus / "signatures" / "images" / name).convert("RGB").resize((640, 828)))
-    truth = _labels(corpus / "signatures" / "labels" / name.replace(".jpg", ".txt"), 640, 828)
-    found = [m.bbox.scaled(TOBACCO_DPI / 72) for m in page_signatures(find_marks(rgb, TOBACCO_DPI))]
-    return found, truth
+    rgb, truth = labelled_page(corpus, name)
+    return detect(rgb), truth
 
 
 @pytest.mark.corpus
