@@ -14,7 +14,8 @@ On a fixed set of pages from samples/inbox and ../shared/corpus, in one run:
    scanned PDFs as a peer, when it is installed (``make bench-throughput``
    installs it into .venv-bench).
 3. The ratio of our scanned-page throughput to that floor (aim: >= 0.8), and
-   born-digital pages per second (aim: >= 20).
+   born-digital pages per second (aim: >= 20); beside it, the reading of the
+   born-digital text layers alone with pdfplumber and with PDFium.
 4. A re-run on an unchanged inbox of 1,000 already-processed files (aim: < 2 s).
 
 Run: ``.venv/bin/python -m bench.throughput [--corpus DIR] [--skip-rerun] [--skip-peers]``.
@@ -84,6 +85,32 @@ def kinerja_run(files: list[Path], home: Path, prefect_home: Path) -> dict:
             "extraction": extraction,
             "processed": run["counts"]["processed"], "rss_mb": self_kb / 1024,
             "sources": sources}
+
+
+def text_layer_reads(pdfs: list[Path]) -> tuple[int, float, float]:
+    """Reading the text layer and rulings of every page of ``pdfs`` (born-digital):
+    ``(pages, seconds with pdfplumber, seconds with PDFium)``, both forming words
+    with pdfplumber's word extractor (extractors.pdf_text / extractors.pdfium_text)."""
+    import pypdfium2 as pdfium
+
+    from extractors import pdf_text, pdfium_text
+
+    t0 = time.perf_counter()
+    n = 0
+    for f in pdfs:
+        with pdf_text.open_pdf(f) as pdf:
+            for page in pdf.pages:
+                pdf_text.read_text_layer(page), pdf_text.read_rulings(page)
+                n += 1
+    t1 = time.perf_counter()
+    for f in pdfs:
+        doc = pdfium.PdfDocument(str(f))
+        for i in range(len(doc)):
+            page = doc[i]
+            pdfium_text.read_text_layer(page), pdfium_text.read_drawing(page)
+            page.close()
+        doc.close()
+    return n, t1 - t0, time.perf_counter() - t1
 
 
 def render_pages(pdfs: list[Path], out: Path, dpi: int = 300) -> list[Path]:
@@ -201,6 +228,10 @@ def main(argv: list[str] | None = None) -> int:
                                              if o else "not installed (make bench-throughput installs it)"))
         print(f"born-digital aim >= 20 pages/s: {d['pages'] / d['seconds']:.1f} pages/s (run), "
               f"{d['pages'] / d['extraction']:.1f} pages/s (extraction and loading)")
+        n, plumber, pdfium = text_layer_reads(digital)
+        print(f"text layer and rulings of the {n} born-digital pages, read alone in this process: pdfplumber "
+              f"{plumber:.2f} s ({n / plumber:.1f} pages/s), PDFium {pdfium:.2f} s ({n / pdfium:.1f} pages/s; "
+              f"the reader kinerja uses, KINERJA_TEXT_LAYER_READER)")
         if not args.skip_rerun:
             first, second = rerun_1000(work, prefect_home)
             print(f"1,000 small files: first run {first:.1f} s; re-run of the same, already processed files "

@@ -8,7 +8,9 @@ of a page's time next to OCR, so the lock costs little.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -58,6 +60,17 @@ class PdfRenderer:
             page = self._pdf[index]
             try:
                 return pdfium_c.FPDFPage_CountObjects(page.raw) == 0
+            finally:
+                page.close()
+
+    @contextmanager
+    def page(self, index: int) -> Iterator[pdfium.PdfPage]:
+        """Page ``index`` (0-based) loaded, with :data:`PDFIUM_LOCK` held until
+        the block ends: for the other PDFium readers (:mod:`extractors.pdfium_text`)."""
+        with PDFIUM_LOCK:
+            page = self._pdf[index]
+            try:
+                yield page
             finally:
                 page.close()
 

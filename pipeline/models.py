@@ -13,6 +13,8 @@ from .values import ParsedValue
 
 DocType = Literal["sop", "perjanjian_kinerja", "rencana_aksi", "laporan_triwulan", "monev", "lkjip", "unknown"]
 TextSource = Literal["text_layer", "ocr", "none"]
+#: The library that read a PDF text layer (the fast PDFium reader, or pdfplumber; config ``text_layer_reader``).
+TextReader = Literal["pdfium", "pdfplumber"]
 
 
 class Provenance(BaseModel):
@@ -99,7 +101,8 @@ class PageResult(BaseModel):
     """One page after acquisition: its words (bboxes in PDF points) and how they
     were obtained. ``rotation``: clockwise quarter turn applied (degrees);
     ``skew_angle``: deskew correction (degrees); ``dpi``: raster resolution
-    used for OCR (``None`` for text-layer pages). ``marks``: signatures,
+    used for OCR (``None`` for text-layer pages). ``text_reader``: the library
+    that read a text layer (``pdfium`` or ``pdfplumber``). ``marks``: signatures,
     parafs and stamps on the page image (:mod:`extractors.ink`);
     ``marks_checked`` is False when the page was never looked at as an image."""
 
@@ -110,6 +113,7 @@ class PageResult(BaseModel):
     height_pt: float
     text_source: TextSource
     text_layer_quality: float | None = None
+    text_reader: TextReader = "pdfplumber"
     rotation: int = 0
     skew_angle: float = 0.0
     dpi: int | None = None
@@ -125,7 +129,8 @@ class PageResult(BaseModel):
 
     @property
     def extractor(self) -> str:
-        return "tesseract" if self.text_source == "ocr" else "pdfplumber"
+        """Where the words came from: ``tesseract``, ``pdfium`` or ``pdfplumber``."""
+        return "tesseract" if self.text_source == "ocr" else self.text_reader
 
 
 TableMethod = Literal["ruled", "text", "transcription"]
@@ -160,10 +165,10 @@ class TableCell(BaseModel):
 class Table(BaseModel):
     """A table on one or more pages (stitched when it continues).
 
-    ``method``: ``ruled`` (grid from ruled lines: vector edges from pdfplumber,
+    ``method``: ``ruled`` (grid from ruled lines: vector edges of the text layer,
     or lines found by OpenCV on a scan), ``text`` (columns from word alignment,
     for borderless tables or tables ruled only horizontally), ``transcription``
-    (tab-separated plain text). ``extractor``: ``pdfplumber`` or ``tesseract``
+    (tab-separated plain text). ``extractor``: ``pdfium``, ``pdfplumber`` or ``tesseract``
     (where the words came from). ``dpi``: raster resolution of the OCR-ed page
     (``None`` for text-layer pages); cell bboxes are in points either way.
     ``header_rows``: number of leading header rows (column-number rows such as

@@ -17,9 +17,9 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import UnidentifiedImageError
 
-from extractors import grid, images, ink, pdf_text, preprocess, shapes
+from extractors import grid, images, ink, pdf_text, pdfium_text, preprocess, shapes
 from extractors.ocr import OcrFailedError, TesseractOcr
-from extractors.records import POINTS_PER_INCH, BBox
+from extractors.records import POINTS_PER_INCH, BBox, Ruling, TextLayer
 from extractors.render import PdfRenderer
 
 from .config import Settings
@@ -44,6 +44,8 @@ MIN_IMAGE_SIDE = 32
 BLANK_INK_RATIO = 0.0015
 #: A text-layer page with at least this many rulings is rendered at
 #: :data:`SHAPE_DPI` to look for flowchart symbols in its tables.
+#: (Only when it draws curved or slanted strokes: a flowchart's symbols and
+#: arrow heads have them, a form's grid has none.)
 SHAPE_MIN_RULINGS = 12
 SHAPE_DPI = 200
 
@@ -143,9 +145,49 @@ def _open_pdf(path: Path) -> PdfRenderer:
         raise CorruptFileError(f"'{path.name}' is a damaged or incomplete PDF and cannot be opened.", detail=msg) from e
 
 
+class _TextLayers:
+    """The text layer and ruled lines of each page of one PDF: read with
+    PDFium (:mod:`extractors.pdfium_text`) when ``reader`` is ``pdfium`` and
+    the page is one it takes, else with pdfplumber (:mod:`extractors.pdf_text`),
+    opened on first need. pdfminer is stricter than PDFium: when pdfplumber
+    cannot open the file, its pages get no text layer (they are OCR-ed)."""
+
+    def __init__(self, path: Path, renderer: PdfRenderer, reader: str, stack: ExitStack):
+        self._path, self._renderer, self._reader, self._stack = path, renderer, reader, stack
+        self._plumber = None
+        self._plumber_failed = False
+
+    def _plumber_pdf(self):
+        if self._plumber is None and not self._plumber_failed:
+            try:
+                self._plumber = self._stack.enter_context(pdf_text.open_pdf(self._path))
+            except Exception as e:
+                self._plumber_failed = True
+                log.warning("pdfplumber cannot read %s (%s); its pages are OCR-ed", self._path.name, e)
+        return self._plumber
+
+    def read(self, i: int) -> tuple[TextLayer, Callable[[], tuple[list[Ruling], bool]], str] | None:
+        """``(layer, drawing, reader)`` of page ``i`` (0-based): ``drawing()``
+        reads the page's ruled lines when they are wanted, and whether the page
+        may draw flowchart symbols (curved or slanted strokes; always True from
+        pdfplumber, which is not asked); ``None`` when the file has no readable
+        text layer. A broken page raises what the library raised."""
+        if self._reader == "pdfium":
+            with self._renderer.page(i) as page:
+                if pdfium_text.supported(page):
+                    layer, drawing = pdfium_text.read_text_layer(page), pdfium_text.read_drawing(page)
+                    return layer, lambda: (list(drawing.rulings), drawing.figure_segments > 0), "pdfium"
+        plumber = self._plumber_pdf()
+        if plumber is None:
+            return None
+        page = plumber.pages[i]
+        return pdf_text.read_text_layer(page), lambda: (pdf_text.read_rulings(page), True), "pdfplumber"
+
+
 def pdf_pages(path: Path, settings: Settings, ocr: TesseractOcr, label: str | None = None) -> Iterator[PageResult]:
     """Pages of a PDF, in order. Per page: a page that draws nothing is blank
-    (not rendered); a text layer with at least :data:`MIN_TEXT_LAYER_CHARS`
+    (not rendered); a text layer (read as ``settings.text_layer_reader`` says,
+    see :class:`_TextLayers`) with at least :data:`MIN_TEXT_LAYER_CHARS`
     characters, upright, and whose quality (:func:`text_layer_quality`)
     reaches ``settings.text_layer_min_quality`` is used as is; otherwise the
     page is rendered at ``settings.ocr_dpi`` with pypdfium2 and OCR-ed, up to
@@ -158,16 +200,12 @@ def pdf_pages(path: Path, settings: Settings, ocr: TesseractOcr, label: str | No
         if n == 0:
             raise NoPagesError(f"'{path.name}' has no pages.")
         emit("file_opened", name=label or path.name, pages=n)
-        plumber = None
-        try:
-            plumber = stack.enter_context(pdf_text.open_pdf(path))
-        except Exception as e:  # pdfminer is stricter than PDFium: fall back to OCR for every page
-            log.warning("pdfplumber cannot read %s (%s); OCR for all pages", path.name, e)
-        yield from ordered((_pdf_page_job(path, renderer, plumber, i, settings, ocr) for i in range(n)),
+        layers = _TextLayers(path, renderer, settings.text_layer_reader, stack)
+        yield from ordered((_pdf_page_job(path, renderer, layers, i, settings, ocr) for i in range(n)),
                            settings.workers)
 
 
-def _pdf_page_job(path: Path, renderer: PdfRenderer, plumber, i: int, settings: Settings,
+def _pdf_page_job(path: Path, renderer: PdfRenderer, layers: _TextLayers, i: int, settings: Settings,
                   ocr: TesseractOcr) -> Callable[[], PageResult]:
     """Read page ``i`` as far as needs PDFium or pdfplumber (neither is
     thread-safe: this runs in the caller's thread) and return the rest as a job:
@@ -178,23 +216,23 @@ def _pdf_page_job(path: Path, renderer: PdfRenderer, plumber, i: int, settings: 
         page = PageResult(page_no=i + 1, width_pt=w, height_pt=h, text_source="ocr", ink_ratio=0.0,
                           notes=["blank page (nothing drawn on it): not rendered"], marks_checked=True)
         return lambda: page
-    layer = None
-    if plumber is not None:
-        try:
-            layer = pdf_text.read_text_layer(plumber.pages[i])
-        except Exception as e:  # a single broken page content stream
-            notes.append(f"text layer unreadable: {type(e).__name__}")
+    read = None
+    try:
+        read = layers.read(i)
+    except Exception as e:  # a single broken page content stream
+        notes.append(f"text layer unreadable: {type(e).__name__}")
     quality = None
-    if layer is not None and layer.char_count >= MIN_TEXT_LAYER_CHARS:
+    if read is not None and read[0].char_count >= MIN_TEXT_LAYER_CHARS:
+        layer, drawing_of, reader = read
         quality = round(text_layer_quality(layer.words), 3)
         scanned = layer.image_coverage >= SCAN_IMAGE_COVERAGE
         if layer.rotation:
             notes.append("text layer printed sideways: OCR instead")
         elif quality >= settings.text_layer_min_quality:
-            rulings = [] if scanned else pdf_text.read_rulings(plumber.pages[i])
-            symbols = _vector_shapes(renderer, i) if len(rulings) >= SHAPE_MIN_RULINGS else []
+            rulings, figures = ([], False) if scanned else drawing_of()
+            symbols = _vector_shapes(renderer, i) if figures and len(rulings) >= SHAPE_MIN_RULINGS else []
             page = PageResult(page_no=i + 1, width_pt=layer.width_pt, height_pt=layer.height_pt,
-                              text_source="text_layer", text_layer_quality=quality,
+                              text_source="text_layer", text_reader=reader, text_layer_quality=quality,
                               words=list(layer.words), rulings=rulings, shapes=symbols,
                               notes=notes + (["scanner text layer accepted"] if scanned else []),
                               marks=_layer_marks(renderer, i, layer, scanned), marks_checked=True)

@@ -200,19 +200,29 @@ def _ours_tables(tables) -> list[PredTable]:
     return out
 
 
-def ours_digital(pdf: Path, pages: list[int]) -> list[PredTable]:
-    from extractors import pdf_text
+def ours_digital(pdf: Path, pages: list[int], reader: str) -> list[PredTable]:
+    """Our tables from the text layer as ``reader`` (``pdfium`` or ``pdfplumber``,
+    the setting ``text_layer_reader``) reads it."""
+    import pypdfium2 as pdfium
+
+    from extractors import pdf_text, pdfium_text
     from pipeline.models import PageResult
     from pipeline.tables import extract_tables
 
     out = []
+    doc = pdfium.PdfDocument(str(pdf))
     with pdf_text.open_pdf(pdf) as plumber:
         for p in pages:
-            page = plumber.pages[p - 1]
-            layer = pdf_text.read_text_layer(page)
+            page = doc[p - 1]
+            if reader == "pdfium" and pdfium_text.supported(page):
+                layer, rulings = pdfium_text.read_text_layer(page), list(pdfium_text.read_drawing(page).rulings)
+            else:
+                layer, rulings = pdf_text.read_text_layer(plumber.pages[p - 1]), pdf_text.read_rulings(plumber.pages[p - 1])
+            page.close()
             pr = PageResult(page_no=p, width_pt=layer.width_pt, height_pt=layer.height_pt, text_source="text_layer",
-                            words=list(layer.words), rulings=pdf_text.read_rulings(page))
+                            words=list(layer.words), rulings=rulings)
             out += _ours_tables(extract_tables(pr))
+    doc.close()
     return out
 
 
@@ -336,16 +346,16 @@ def scanned_pages(pdf: Path, pages: list[int], seed: int) -> dict[int, np.ndarra
 # ------------------------------------------------------------------ runner
 def _print(title: str, rows: list[tuple]) -> None:
     print(f"\n{title}")
-    print(f"{'tool':32s} {'precision':>9s} {'recall':>7s} {'F1':>6s} {'pages':>6s} {'pages/s':>8s}")
+    print(f"{'tool':38s} {'precision':>9s} {'recall':>7s} {'F1':>6s} {'pages':>6s} {'pages/s':>8s}")
     for name, res in rows:
         if isinstance(res, str):
-            print(f"{name:32s} {res}")
+            print(f"{name:38s} {res}")
             continue
         tp, n_pred, n_gt, pages, secs = res
         p = tp / n_pred if n_pred else 0.0
         r = tp / n_gt if n_gt else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        print(f"{name:32s} {p:9.3f} {r:7.3f} {f:6.3f} {pages:6d} {pages / secs if secs else 0:8.2f}")
+        print(f"{name:38s} {p:9.3f} {r:7.3f} {f:6.3f} {pages:6d} {pages / secs if secs else 0:8.2f}")
 
 
 def run(tools: dict, docs: list[Doc], margin: float, inputs, per_doc: bool = False) -> list[tuple]:
@@ -390,7 +400,8 @@ def main() -> None:
     print(f"ICDAR 2013: {len(docs)} PDFs, {n_tables} tables, {sum(len(d.pages) for d in docs)} pages with tables")
 
     digital = {
-        "ours (kinerja)": lambda d, _: ours_digital(d.pdf, d.pages),
+        "ours (kinerja, PDFium text layer)": lambda d, _: ours_digital(d.pdf, d.pages, "pdfium"),
+        "ours (kinerja, pdfplumber text layer)": lambda d, _: ours_digital(d.pdf, d.pages, "pdfplumber"),
         "pdfplumber extract_tables": lambda d, _: pdfplumber_tables(d.pdf, d.pages),
         "camelot lattice": lambda d, _: camelot_tables(d.pdf, d.pages, "lattice"),
         "camelot stream": lambda d, _: camelot_tables(d.pdf, d.pages, "stream"),

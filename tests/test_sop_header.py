@@ -70,7 +70,7 @@ def test_born_digital_jabar_sop(corpus, process):
     assert h.box("keterkaitan") == [] and h.box("peringatan") == [] and h.box("pencatatan_pendataan") == []
     # provenance: page and bbox in PDF points on the 936 x 612 pt page
     f = h.fields["nomor_sop"]
-    assert f.provenance.page_no == 1 and f.provenance.extractor == "pdfplumber"
+    assert f.provenance.page_no == 1 and f.provenance.extractor == "pdfium"
     x0, y0, x1, y1 = f.provenance.bbox
     assert 500 < x0 < x1 < 936 and 0 < y0 < y1 < 100
 

@@ -32,7 +32,7 @@ def _find_row(t, first_cell_start):
 def test_jabar_sop_flowchart_table_has_spans_and_header(processed):
     doc = processed(CORPUS / "sop" / "jabar-lampiran-4-mekanisme-pengumpulan-data-kinerja.pdf")
     t = next(t for t in doc.tables if t.pages == [2])
-    assert (t.method, t.extractor, t.n_cols) == ("ruled", "pdfplumber", 10)
+    assert (t.method, t.extractor, t.n_cols) == ("ruled", "pdfium", 10)
     assert t.n_rows == 10  # two header rows, the column-number row, seven steps
     assert t.header_rows == 3
     no, pelaksana, mutu = t.cell_at(0, 0), t.cell_at(0, 2), t.cell_at(0, 7)

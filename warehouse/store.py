@@ -34,10 +34,10 @@ def _sql_files(sub: str) -> list[tuple[str, str]]:
 
 
 def _append_arrow(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
-    """Append an Arrow table whose columns are in ``table``'s column order."""
+    """Append an Arrow table to ``table``, columns matched by name (columns it lacks get their default)."""
     con.register("rows_in", rows)
     try:
-        con.execute(f"INSERT INTO {table} SELECT * FROM rows_in")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM rows_in")
     finally:
         con.unregister("rows_in")
 
@@ -188,6 +188,7 @@ class Warehouse:
             "width_pt": [p.width_pt for p in doc.pages],
             "height_pt": [p.height_pt for p in doc.pages],
             "text_source": [p.text_source for p in doc.pages],
+            "extractor": [p.extractor for p in doc.pages],
             "text_layer_quality": [p.text_layer_quality for p in doc.pages],
             "rotation": [p.rotation for p in doc.pages],
             "skew_angle": [p.skew_angle for p in doc.pages],

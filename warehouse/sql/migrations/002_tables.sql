@@ -7,7 +7,7 @@ CREATE TABLE IF NOT EXISTS raw_tables (
     pages        INTEGER[] NOT NULL,           -- more than one when stitched across pages
     x0 DOUBLE, y0 DOUBLE, x1 DOUBLE, y1 DOUBLE, -- on the first page
     method       VARCHAR NOT NULL,             -- ruled | text | transcription
-    extractor    VARCHAR NOT NULL,             -- pdfplumber | tesseract
+    extractor    VARCHAR NOT NULL,             -- pdfium | pdfplumber | tesseract
     dpi          INTEGER,                      -- raster dpi of an OCR-ed page
     n_rows       INTEGER NOT NULL,
     n_cols       INTEGER NOT NULL,

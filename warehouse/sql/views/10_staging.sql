@@ -6,7 +6,7 @@ SELECT document_id, sha256, original_name, archived_path, file_type, size_bytes,
 FROM raw_documents;
 
 CREATE OR REPLACE VIEW stg_pages AS
-SELECT document_id, page_no, width_pt, height_pt, text_source, text_layer_quality, rotation, skew_angle, dpi,
+SELECT document_id, page_no, width_pt, height_pt, text_source, extractor, text_layer_quality, rotation, skew_angle, dpi,
        mean_confidence, ink_ratio, word_count, notes
 FROM raw_pages;
 
