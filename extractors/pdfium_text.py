@@ -64,12 +64,19 @@ def _chars(page: pdfium.PdfPage) -> list[dict]:
         raw, top_edge = textpage.raw, _top(page)
         box, mtx = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
         out = []
-        for i in range(pdfium_c.FPDFText_CountChars(raw)):
+        n = pdfium_c.FPDFText_CountChars(raw)
+        for i in range(n):
             if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
                 continue
             code = pdfium_c.FPDFText_GetUnicode(raw, i)
             if pdfium_c.FPDFText_IsHyphen(raw, i) == 1:
                 text = "-"
+            elif 0xDC00 <= code <= 0xDFFF:      # second half of a pair, joined below
+                continue
+            elif 0xD800 <= code <= 0xDBFF:      # a character beyond U+FFFF comes as a UTF-16 pair
+                low = pdfium_c.FPDFText_GetUnicode(raw, i + 1) if i + 1 < n else 0
+                text = (chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)) if 0xDC00 <= low <= 0xDFFF
+                        else "\ufffd")
             elif code in _UNMAPPED:
                 text = "\ufffd"
             else:

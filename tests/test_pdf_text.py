@@ -187,3 +187,4 @@ def test_reader_setting_chooses_the_library(tmp_path, settings):
     assert {p.extractor for p in pdf_pages(path, settings, ocr=None)} == {"pdfium"}
     plumber = settings.model_copy(update={"text_layer_reader": "pdfplumber"})
     assert {p.extractor for p in pdf_pages(path, plumber, ocr=None)} == {"pdfplumber"}
+
