@@ -217,12 +217,13 @@ def read_drawing(page: pdfium.PdfPage, min_length: float = 3.0) -> Drawing:
                 xs, ys = [p[0] for p in pts], [p[1] for p in pts]
                 if min(max(xs) - min(xs), max(ys) - min(ys)) > FILLED_LINE_PT:
                     continue
+            ruled = stroked or rect     # a filled shape other than a thin bar gives no rules
             for (x0, y0), (x1, y1), line in zip(pts, pts[1:], straight):
                 if line and abs(y0 - y1) <= _SAME_PT:
-                    if stroked or rect:
+                    if ruled:
                         edges.append((x0, top_edge - y0, x1, top_edge - y0))
                 elif line and abs(x0 - x1) <= _SAME_PT:
-                    if stroked or rect:
+                    if ruled:
                         edges.append((x0, top_edge - y0, x0, top_edge - y1))
                 else:
                     figures += 1

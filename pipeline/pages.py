@@ -145,17 +145,25 @@ def _open_pdf(path: Path) -> PdfRenderer:
         raise CorruptFileError(f"'{path.name}' is a damaged or incomplete PDF and cannot be opened.", detail=msg) from e
 
 
-class _TextLayers:
+class TextLayers:
     """The text layer and ruled lines of each page of one PDF: read with
     PDFium (:mod:`extractors.pdfium_text`) when ``reader`` is ``pdfium`` and
     the page is one it takes, else with pdfplumber (:mod:`extractors.pdf_text`),
-    opened on first need. pdfminer is stricter than PDFium: when pdfplumber
-    cannot open the file, its pages get no text layer (they are OCR-ed)."""
+    opened on first need and closed with this object (use as a context
+    manager). pdfminer is stricter than PDFium: when pdfplumber cannot open
+    the file, its pages get no text layer (they are OCR-ed)."""
 
-    def __init__(self, path: Path, renderer: PdfRenderer, reader: str, stack: ExitStack):
-        self._path, self._renderer, self._reader, self._stack = path, renderer, reader, stack
+    def __init__(self, path: Path, renderer: PdfRenderer, reader: str):
+        self._path, self._renderer, self._reader = path, renderer, reader
+        self._stack = ExitStack()
         self._plumber = None
         self._plumber_failed = False
+
+    def __enter__(self) -> "TextLayers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stack.close()
 
     def _plumber_pdf(self):
         if self._plumber is None and not self._plumber_failed:
@@ -187,7 +195,7 @@ class _TextLayers:
 def pdf_pages(path: Path, settings: Settings, ocr: TesseractOcr, label: str | None = None) -> Iterator[PageResult]:
     """Pages of a PDF, in order. Per page: a page that draws nothing is blank
     (not rendered); a text layer (read as ``settings.text_layer_reader`` says,
-    see :class:`_TextLayers`) with at least :data:`MIN_TEXT_LAYER_CHARS`
+    see :class:`TextLayers`) with at least :data:`MIN_TEXT_LAYER_CHARS`
     characters, upright, and whose quality (:func:`text_layer_quality`)
     reaches ``settings.text_layer_min_quality`` is used as is; otherwise the
     page is rendered at ``settings.ocr_dpi`` with pypdfium2 and OCR-ed, up to
@@ -195,17 +203,16 @@ def pdf_pages(path: Path, settings: Settings, ocr: TesseractOcr, label: str | No
     at most ``workers + 1`` page images in memory). Emits ``file_opened``
     (``label``, default the file name, and the page count). Raises
     :class:`EncryptedPdfError`, :class:`CorruptFileError` or :class:`NoPagesError`."""
-    with _open_pdf(path) as renderer, ExitStack() as stack:
+    with _open_pdf(path) as renderer, TextLayers(path, renderer, settings.text_layer_reader) as layers:
         n = len(renderer)
         if n == 0:
             raise NoPagesError(f"'{path.name}' has no pages.")
         emit("file_opened", name=label or path.name, pages=n)
-        layers = _TextLayers(path, renderer, settings.text_layer_reader, stack)
         yield from ordered((_pdf_page_job(path, renderer, layers, i, settings, ocr) for i in range(n)),
                            settings.workers)
 
 
-def _pdf_page_job(path: Path, renderer: PdfRenderer, layers: _TextLayers, i: int, settings: Settings,
+def _pdf_page_job(path: Path, renderer: PdfRenderer, layers: TextLayers, i: int, settings: Settings,
                   ocr: TesseractOcr) -> Callable[[], PageResult]:
     """Read page ``i`` as far as needs PDFium or pdfplumber (neither is
     thread-safe: this runs in the caller's thread) and return the rest as a job:

@@ -202,27 +202,19 @@ def _ours_tables(tables) -> list[PredTable]:
 
 def ours_digital(pdf: Path, pages: list[int], reader: str) -> list[PredTable]:
     """Our tables from the text layer as ``reader`` (``pdfium`` or ``pdfplumber``,
-    the setting ``text_layer_reader``) reads it."""
-    import pypdfium2 as pdfium
-
-    from extractors import pdf_text, pdfium_text
+    the setting ``text_layer_reader``) reads it, through the pipeline's :class:`TextLayers`."""
+    from extractors.render import PdfRenderer
     from pipeline.models import PageResult
+    from pipeline.pages import TextLayers
     from pipeline.tables import extract_tables
 
     out = []
-    doc = pdfium.PdfDocument(str(pdf))
-    with pdf_text.open_pdf(pdf) as plumber:
+    with PdfRenderer(pdf) as renderer, TextLayers(pdf, renderer, reader) as layers:
         for p in pages:
-            page = doc[p - 1]
-            if reader == "pdfium" and pdfium_text.supported(page):
-                layer, rulings = pdfium_text.read_text_layer(page), list(pdfium_text.read_drawing(page).rulings)
-            else:
-                layer, rulings = pdf_text.read_text_layer(plumber.pages[p - 1]), pdf_text.read_rulings(plumber.pages[p - 1])
-            page.close()
+            layer, drawing, _ = layers.read(p - 1)
             pr = PageResult(page_no=p, width_pt=layer.width_pt, height_pt=layer.height_pt, text_source="text_layer",
-                            words=list(layer.words), rulings=rulings)
+                            words=list(layer.words), rulings=drawing()[0])
             out += _ours_tables(extract_tables(pr))
-    doc.close()
     return out
 
 
@@ -410,6 +402,7 @@ def main() -> None:
     }
     if args.only:
         digital = {k: v for k, v in digital.items() if args.only in k}
+    import pipeline.pages  # noqa: F401  (imported before timing: OpenCV and the rest load in about 1 s)
     born = run(digital, docs, args.margin, lambda d, k: None, args.per_doc)
     _print("Born-digital PDFs (micro-averaged adjacency relations)", born)
     if args.no_scan:
