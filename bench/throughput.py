@@ -6,8 +6,12 @@ On a fixed set of pages from samples/inbox and ../shared/corpus, in one run:
    born-digital files, then on the scanned files: pages per second (pages over
    the run's own seconds, over its extraction and loading only, and over the
    wall time of the command, which adds Prefect's start-up) and the peak
-   resident memory of the kinerja process (Tesseract runs apart; a child's
-   figure would count the pages it inherits at fork, so none is printed).
+   memory: of the whole process tree (the kinerja process, its extraction
+   workers, Tesseract, Prefect's API server; summed proportional set size,
+   sampled, see bench.peak_memory) and of the kinerja process alone. Then
+   the same with extraction in threads of the kinerja process
+   (``KINERJA_WORKER_PROCESSES=0``, the way before worker processes), as the
+   reference.
 2. The floor of OCR cost: the bare ``tesseract`` CLI on the same scanned pages
    rendered at the same 300 dpi (grayscale PGM), ``OMP_THREAD_LIMIT=1``, two
    pages at a time on the two cores; and ``ocrmypdf --jobs 2`` on the same
@@ -18,7 +22,7 @@ On a fixed set of pages from samples/inbox and ../shared/corpus, in one run:
    born-digital text layers alone with pdfplumber and with PDFium.
 4. A re-run on an unchanged inbox of 1,000 already-processed files (aim: < 2 s).
 
-Run: ``.venv/bin/python -m bench.throughput [--corpus DIR] [--skip-rerun] [--skip-peers]``.
+Run: ``.venv/bin/python -m bench.throughput [--corpus DIR] [--skip-rerun] [--skip-peers] [--skip-threads]``.
 """
 from __future__ import annotations
 
@@ -56,8 +60,9 @@ def _env(prefect_home: Path) -> dict[str, str]:
     return env
 
 
-def kinerja_run(files: list[Path], home: Path, prefect_home: Path) -> dict:
-    """Copy ``files`` into a fresh inbox, run ``kinerja run`` once; returns its figures."""
+def kinerja_run(files: list[Path], home: Path, prefect_home: Path, **env: str) -> dict:
+    """Copy ``files`` into a fresh inbox, run ``kinerja run`` once (``env`` added
+    to its environment); returns its figures."""
     inbox = home / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
     for f in files:
@@ -65,11 +70,11 @@ def kinerja_run(files: list[Path], home: Path, prefect_home: Path) -> dict:
         os.utime(inbox / f.name, (time.time() - 60,) * 2)
     t0 = time.perf_counter()
     r = subprocess.run([sys.executable, "-m", "bench.peak_memory", "run", "--home", str(home)], cwd=REPO,
-                       env=_env(prefect_home), capture_output=True, text=True)
+                       env={**_env(prefect_home), **env}, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if r.returncode != 0:
         raise SystemExit(f"kinerja run failed:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}")
-    self_kb = peak_kb(r.stderr)
+    self_kb, tree_kb = peak_kb(r.stderr), peak_kb(r.stderr, "TREE_PSS_KB")
     finished = [json.loads(ln) for log in (home / "logs").glob("*.jsonl") for ln in log.read_text().splitlines()]
     run = [e for e in finished if e["event"] == "run_finished"][-1]
     ts = {k: [e["ts"] for e in finished if e["event"] == k] for k in ("run_started", "file_done")}
@@ -83,7 +88,7 @@ def kinerja_run(files: list[Path], home: Path, prefect_home: Path) -> dict:
         con.close()
     return {"files": len(files), "pages": run["pages"], "seconds": run["seconds"], "wall": wall,
             "extraction": extraction,
-            "processed": run["counts"]["processed"], "rss_mb": self_kb / 1024,
+            "processed": run["counts"]["processed"], "rss_mb": self_kb / 1024, "tree_mb": tree_kb / 1024,
             "sources": sources}
 
 
@@ -192,7 +197,7 @@ def _report(label: str, r: dict) -> None:
           f"{r['seconds']:.1f} s, of which extraction and loading {r['extraction']:.1f} s (the rest: indicator "
           f"mapping, publication, recap files): {r['pages'] / r['extraction']:.2f} pages/s (extraction and loading), "
           f"{r['pages'] / r['seconds']:.2f} pages/s (run), {r['pages'] / r['wall']:.2f} pages/s (wall, with "
-          f"Prefect's start); peak memory of the kinerja process {r['rss_mb']:.0f} MB")
+          f"Prefect's start); peak memory {r['tree_mb']:.0f} MB (process tree), {r['rss_mb']:.0f} MB (kinerja process)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     ap.add_argument("--skip-rerun", action="store_true", help="skip the 1,000-file re-run")
     ap.add_argument("--skip-peers", action="store_true", help="skip bare tesseract and ocrmypdf")
+    ap.add_argument("--skip-threads", action="store_true", help="skip the reference runs with extraction in threads")
     args = ap.parse_args(argv)
     digital = BORN_DIGITAL + [args.corpus / f for f in CORPUS_DIGITAL if (args.corpus / f).exists()]
     scanned = SCANNED + [args.corpus / f for f in CORPUS_SCANNED if (args.corpus / f).exists()]
@@ -213,6 +219,12 @@ def main(argv: list[str] | None = None) -> int:
         _report("born-digital", d)
         s = kinerja_run(scanned, work / "home-scanned", prefect_home)
         _report("scanned", s)
+        if not args.skip_threads:
+            for label, files, ours in (("born-digital", digital, d), ("scanned", scanned, s)):
+                t = kinerja_run(files, work / f"home-threads-{label}", prefect_home, KINERJA_WORKER_PROCESSES="0")
+                _report(f"{label}, extraction in threads (reference)", t)
+                print(f"  worker processes / threads: {t['extraction'] / ours['extraction']:.2f} x (extraction "
+                      f"and loading), {t['seconds'] / ours['seconds']:.2f} x (run)")
         ours, ours_x = s["pages"] / s["seconds"], s["pages"] / s["extraction"]
         if not args.skip_peers:
             pages = render_pages(scanned, work / "pgm")

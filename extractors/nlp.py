@@ -8,13 +8,12 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
-
-from spacy.lang.id import Indonesian, IndonesianDefaults
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.util import filter_spans
+from typing import TYPE_CHECKING
 
 from .records import Entity
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 MONTHS = ["januari", "februari", "pebruari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
           "oktober", "november", "nopember", "desember",
@@ -62,32 +61,36 @@ def _patterns() -> list[dict]:
 
 
 _HYPHENATED = re.compile(r"^\w+(?:-\w+)+$")
-#: spaCy's Indonesian tokenizer exceptions that are hyphenated words (about
-#: 15,600 reduplications such as ``anak-anak``, ``bergesa-gesa``), kept whole.
-_HYPHENATED_WORDS = frozenset(k for k in IndonesianDefaults.tokenizer_exceptions if _HYPHENATED.match(k))
 
 
-class _FastIndonesianDefaults(IndonesianDefaults):
-    tokenizer_exceptions = {k: v for k, v in IndonesianDefaults.tokenizer_exceptions.items()
-                            if k not in _HYPHENATED_WORDS}
-    token_match = _HYPHENATED_WORDS.__contains__
-
-
-class _FastIndonesian(Indonesian):
+def _fast_indonesian() -> "Language":
     """``spacy.blank("id")`` with the same tokens, built in 0.1 s instead of
-    1.5 s: its hyphenated-word exceptions (each a single ORTH, no other
-    attribute) are matched as whole tokens by ``token_match`` instead of being
-    loaded one by one as special cases. Checked token for token against
-    ``spacy.blank("id")`` on the seeds, the golden files and cached OCR text."""
+    1.5 s: its hyphenated-word exceptions (about 15,600 reduplications such as
+    ``anak-anak``, ``bergesa-gesa``; each a single ORTH, no other attribute)
+    are matched as whole tokens by ``token_match`` instead of being loaded one
+    by one as special cases. Checked token for token against
+    ``spacy.blank("id")`` on the seeds, the golden files and cached OCR text.
+    spaCy is imported here, on first need (about 0.5 s), not with this module."""
+    from spacy.lang.id import Indonesian, IndonesianDefaults
 
-    Defaults = _FastIndonesianDefaults
+    hyphenated = frozenset(k for k in IndonesianDefaults.tokenizer_exceptions if _HYPHENATED.match(k))
+
+    class _FastIndonesianDefaults(IndonesianDefaults):
+        tokenizer_exceptions = {k: v for k, v in IndonesianDefaults.tokenizer_exceptions.items()
+                                if k not in hyphenated}
+        token_match = hyphenated.__contains__
+
+    class _FastIndonesian(Indonesian):
+        Defaults = _FastIndonesianDefaults
+
+    return _FastIndonesian()
 
 
 @lru_cache(maxsize=1)
-def get_nlp() -> Language:
+def get_nlp() -> "Language":
     """The process-wide pipeline: a blank Indonesian spaCy pipeline
-    (:class:`_FastIndonesian`) plus an EntityRuler with the patterns above."""
-    nlp = _FastIndonesian()
+    (:func:`_fast_indonesian`) plus an EntityRuler with the patterns above."""
+    nlp = _fast_indonesian()
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"})
     ruler.add_patterns(_patterns())
     return nlp
@@ -109,6 +112,8 @@ class PhraseCounter:
     """
 
     def __init__(self, phrases: dict[str, list[str]]):
+        from spacy.matcher import PhraseMatcher
+
         nlp = get_nlp()
         self._matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._phrase_of: dict[int, tuple[str, str]] = {}
@@ -119,6 +124,8 @@ class PhraseCounter:
                 self._phrase_of[nlp.vocab.strings[key]] = (label, p)
 
     def count(self, text: str, max_chars: int = 200_000) -> dict[str, dict[str, int]]:
+        from spacy.util import filter_spans
+
         doc = get_nlp().make_doc(text[:max_chars])
         out: dict[str, dict[str, int]] = {}
         # overlapping hits: the longest wins ("monitoring rencana aksi" is not also "rencana aksi")

@@ -34,7 +34,7 @@ WORD_Y_TOLERANCE = 2.0
 
 
 def text_layer_from_chars(chars: list[dict], image_boxes: list[BBox], width_pt: float,
-                          height_pt: float) -> TextLayer:
+                          height_pt: float, hidden_text_share: float | None = None) -> TextLayer:
     """A :class:`TextLayer` from pdfplumber-style character dicts (``text``,
     ``x0``, ``x1``, ``top``, ``bottom``, ``doctop``, ``upright``; PDF points
     from the top-left corner) and the boxes of the page's raster images.
@@ -42,7 +42,8 @@ def text_layer_from_chars(chars: list[dict], image_boxes: list[BBox], width_pt: 
     Words are formed by pdfplumber's word extractor, split where pdfplumber
     sees a gap (:data:`WORD_X_TOLERANCE` points); characters printed sideways
     (``upright=False``) are kept, so a rotated page shows as words with tall
-    boxes and ``rotation`` 90 (most words sideways)."""
+    boxes and ``rotation`` 90 (most words sideways). ``hidden_text_share`` is
+    passed through (see :class:`TextLayer`)."""
     words = pdfplumber.utils.extract_words(chars, x_tolerance=WORD_X_TOLERANCE, y_tolerance=WORD_Y_TOLERANCE,
                                            keep_blank_chars=False, use_text_flow=False,
                                            extra_attrs=["upright"]) if chars else []
@@ -61,7 +62,8 @@ def text_layer_from_chars(chars: list[dict], image_boxes: list[BBox], width_pt: 
     rotation = 0 if not words or upright >= len(words) / 2 else 90
     return TextLayer(words=out, width_pt=float(width_pt), height_pt=float(height_pt), char_count=len(chars),
                      image_coverage=min(1.0, covered / area), rotation=rotation,
-                     image_boxes=tuple(b for b in image_boxes if 0 < b.width * b.height < 0.5 * area))
+                     image_boxes=tuple(b for b in image_boxes if 0 < b.width * b.height < 0.5 * area),
+                     hidden_text_share=hidden_text_share)
 
 
 def read_text_layer(page: "pdfplumber.page.Page") -> TextLayer:

@@ -15,7 +15,9 @@ pages a second on this machine. PDFium parses it in C, about 17 times faster
   the same rule as :func:`extractors.pdf_text.read_rulings`; curved and slanted
   segments are counted, so that a page without any need not be searched
   for flowchart symbols;
-- raster images: their placed boxes, for the scan test and pasted signatures.
+- raster images: their placed boxes, for the scan test and pasted signatures;
+  and whether the text is hidden (invisible, or under a page-sized image), as a
+  scanner's OCR layer is.
 
 Only unrotated pages whose crop box is the media box are read here
 (:func:`supported`); the caller reads any other page with pdfplumber, whose
@@ -230,18 +232,46 @@ def read_drawing(page: pdfium.PdfPage, min_length: float = 3.0) -> Drawing:
     return Drawing(tuple(rulings_from_edges(edges, min_length)), figures)
 
 
-def _image_boxes(page: pdfium.PdfPage) -> list[BBox]:
+#: Text render modes nobody sees: 3 invisible, 7 clip only (PDF 32000-1:2008, 9.3.6, operator Tr).
+_HIDDEN_RENDER_MODES = {pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE, pdfium_c.FPDF_TEXTRENDERMODE_CLIP}
+#: An image covering at least this share of the page hides the text painted before it.
+_COVERING_IMAGE = 0.5
+
+
+def _images_and_hidden_text(page: pdfium.PdfPage) -> tuple[list[BBox], float | None]:
     """Where the page's raster images are placed (the unit square through each
-    image's matrix), in PDF points from the top-left corner."""
+    image's matrix, in PDF points from the top-left corner), and the share of
+    its text objects nobody sees: drawn in an invisible render mode, or painted
+    before (under) an image covering half the page. A scanner's or OCRmyPDF's
+    text layer is hidden in one of these two ways; the text of a born-digital
+    page with a background picture is drawn over it. ``None`` when the page
+    has no text object."""
     top_edge = _top(page)
-    out = []
-    for _obj, kind, m in _objects(page):
-        if kind != pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            continue
-        corners = [_apply(m, u, v) for u, v in ((0, 0), (1, 0), (0, 1), (1, 1))]
-        xs, ys = [p[0] for p in corners], [top_edge - p[1] for p in corners]
-        out.append(BBox(min(xs), min(ys), max(xs), max(ys)))
-    return out
+    width, height = page.get_size()
+    boxes: list[BBox] = []
+    texts = hidden = visible_so_far = 0
+    for obj, kind, m in _objects(page):
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            texts += 1
+            if pdfium_c.FPDFTextObj_GetTextRenderMode(obj) in _HIDDEN_RENDER_MODES:
+                hidden += 1
+            else:
+                visible_so_far += 1
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            corners = [_apply(m, u, v) for u, v in ((0, 0), (1, 0), (0, 1), (1, 1))]
+            xs, ys = [p[0] for p in corners], [top_edge - p[1] for p in corners]
+            box = BBox(min(xs), min(ys), max(xs), max(ys))
+            boxes.append(box)
+            on_page = max(0.0, min(box.x1, width) - max(box.x0, 0)) * max(0.0, min(box.y1, height) - max(box.y0, 0))
+            if on_page >= _COVERING_IMAGE * width * height:
+                hidden, visible_so_far = hidden + visible_so_far, 0
+    return boxes, (hidden / texts if texts else None)
+
+
+def image_boxes(page: pdfium.PdfPage) -> list[BBox]:
+    """Where the page's raster images are placed, in PDF points from the
+    top-left corner (any page: rotation and crop box are not applied)."""
+    return _images_and_hidden_text(page)[0]
 
 
 def read_text_layer(page: pdfium.PdfPage) -> TextLayer:
@@ -249,4 +279,5 @@ def read_text_layer(page: pdfium.PdfPage) -> TextLayer:
     to judge them, as :func:`extractors.pdf_text.read_text_layer` gives them
     for a :func:`supported` page."""
     width, height = page.get_size()
-    return text_layer_from_chars(_chars(page), _image_boxes(page), float(width), float(height))
+    boxes, hidden = _images_and_hidden_text(page)
+    return text_layer_from_chars(_chars(page), boxes, float(width), float(height), hidden_text_share=hidden)

@@ -105,6 +105,10 @@ class TextLayer:
     raster images; a value near 1 means the page is a scan, and its text (if any)
     was added by the scanner's OCR. ``image_boxes``: where images smaller than
     half the page sit (pasted signatures, stamps, logos), in points.
+    ``hidden_text_share``: the share (0..1) of the page's text objects that
+    nobody sees (invisible render mode, or painted under an image covering
+    half the page), as in a scanner's OCR layer; ``None`` when the reader
+    cannot tell (pdfplumber does not report render modes) or there is no text.
     """
 
     words: tuple[Word, ...]
@@ -114,6 +118,7 @@ class TextLayer:
     image_coverage: float
     rotation: int = 0
     image_boxes: tuple[BBox, ...] = ()
+    hidden_text_share: float | None = None
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,9 @@ def run(home: Optional[Path] = HomeOpt,
     with _clerk_errors():
         summary = quick_run(settings, wait, _say_waiting(wait))   # nothing new: no Prefect needed
         if summary is None:
+            if settings.extraction_processes and not settings.dask_address:
+                from pipeline.workers import warm_up
+                warm_up()       # the workers' fork server imports the pipeline while Prefect starts
             from flows.process_inbox import configured
             with RunProgress(console) as progress:
                 unsubscribe = subscribe(progress)

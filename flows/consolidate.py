@@ -2,8 +2,9 @@
 and period that has data (:mod:`warehouse.exporters`), written into
 ``<home>/outputs``. It runs after each inbox run that changed the warehouse
 and on its own schedule (``kinerja serve``). It reads the analysts' published
-copy (:mod:`warehouse.publish`), so it never waits for a writer and never
-blocks one; each file is written under a temporary name and renamed."""
+copy (:mod:`warehouse.publish`) on one connection, so it never waits for a
+writer and never blocks one, and evaluates each view once for all periods;
+each file is written under a temporary name and renamed."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,7 +14,7 @@ from prefect.cache_policies import NO_CACHE
 
 from pipeline.config import Settings
 from warehouse.publish import reader_path
-from warehouse.exporters import periods_with_data, write_report
+from warehouse.exporters import periods_with_data, snapshot_report_views, write_report
 from warehouse.store import Warehouse
 
 
@@ -24,9 +25,9 @@ def write_one(settings: Settings, year: int, period: str, unit: str | None = Non
 
 
 @task(name="write-recap", cache_policy=NO_CACHE)
-def write_recap(settings: Settings, year: int, period: str) -> list[str]:
-    """One period's recap."""
-    return [str(p) for p in write_one(settings, year, period)]
+def write_recap(con, settings: Settings, year: int, period: str) -> list[str]:
+    """One period's recap, read on ``con`` (the flow's read-only connection)."""
+    return [str(p) for p in write_report(con, year, period, settings.outputs)]
 
 
 @flow(name="consolidate", log_prints=False)
@@ -37,6 +38,8 @@ def consolidate(home: str | None = None) -> list[str]:
         return []
     with Warehouse(reader_path(settings.database)).connect(read_only=True) as con:
         todo = periods_with_data(con)
-    written = [f for year, period in todo for f in write_recap(settings, year, period)]
+        if todo:
+            snapshot_report_views(con)      # the views are evaluated once for all periods
+        written = [f for year, period in todo for f in write_recap(con, settings, year, period)]
     get_run_logger().info("consolidate: %d files for %d periods in %s", len(written), len(todo), settings.outputs)
     return written

@@ -3,9 +3,11 @@ quarantine for files that cannot be read, then indicator mapping, the
 analysts' read-only copy and the recap files.
 
 One run writes at a time (the data home's writer lock, held for the whole
-flow). Extraction runs on the task runner (threads by default: Tesseract is a
-subprocess, so two threads keep both cores busy; a Dask cluster with
-``--dask``); loading is serial in this process, one transaction per document.
+flow). Extraction runs on the task runner: by default each of its threads
+hands one document at a time to a worker process (:mod:`pipeline.workers`),
+so both cores run our own Python work while this process loads; with
+``worker_processes`` 0 the threads extract themselves; with ``--dask`` a Dask
+cluster does. Loading is serial in this process, one transaction per document.
 Retries are only for transient failures (:class:`TransientError`: a killed OCR
 process, a locked file); a file that fails for good is quarantined at once.
 """
@@ -14,11 +16,14 @@ from __future__ import annotations
 import time
 import traceback
 from collections import deque
+from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import batch
 from flows.batch import FileOutcome, Pending, RunSummary, UnexpectedError
@@ -31,6 +36,7 @@ from pipeline.errors import InputFileError, KinerjaError, TransientError
 from pipeline.events import JsonLog, emit, subscribe
 from pipeline.models import DocumentResult
 from pipeline.process import make_ocr, process_file
+from pipeline.workers import ExtractionPool
 from pipeline.writer_lock import writer_lock
 from warehouse import publish
 from warehouse.store import Warehouse
@@ -49,11 +55,15 @@ def _is_transient(task, task_run, state) -> bool:
 
 @task(name="extract-document", retries=2, retry_delay_seconds=3, retry_condition_fn=_is_transient,
       cache_policy=NO_CACHE)
-def extract_document(path: Path, sha256: str, name: str, settings: Settings) -> DocumentResult | InputFileError:
-    """Pages, OCR, classification and parsing of one file (retried only when OCR
-    died). A file that can never be read is an expected outcome, returned as its
+def extract_document(path: Path, sha256: str, name: str, settings: Settings,
+                     pool: ExtractionPool | None = None) -> DocumentResult | InputFileError:
+    """Pages, OCR, classification and parsing of one file, in a worker process
+    of ``pool`` or else here (retried only when OCR died). A file that can
+    never be read is an expected outcome, returned as its
     :class:`InputFileError` rather than raised, so Prefect does not log it as a crash."""
     try:
+        if pool is not None:
+            return pool.extract(path, sha256, name, settings)
         return process_file(path, sha256, name, settings, make_ocr(settings))
     except InputFileError as err:
         return err
@@ -99,9 +109,11 @@ def _extract_outcome(fut) -> DocumentResult:
     return doc
 
 
-def _load_all(pending: list[Pending], settings: Settings, summary: RunSummary, wh: Warehouse, log) -> None:
-    """Extract on the task runner (at most ``2 * workers`` documents ahead of the
-    loader, so finished results never pile up in memory) and load in order."""
+def _load_all(pending: list[Pending], settings: Settings, summary: RunSummary, wh: Warehouse, log,
+              pool: ExtractionPool | None = None) -> None:
+    """Extract on the task runner (through ``pool`` when given; at most
+    ``2 * workers`` documents ahead of the loader, so finished results never
+    pile up in memory) and load in order."""
     window = deque()
     todo = deque(pending)
     ahead = max(2, 2 * settings.workers)
@@ -110,7 +122,7 @@ def _load_all(pending: list[Pending], settings: Settings, summary: RunSummary, w
         while todo and len(window) < ahead:
             p = todo.popleft()
             emit("file_started", run_id=summary.run_id, name=p.item.name, sha256=p.sha256, size=p.item.size)
-            window.append((p, extract_document.submit(p.item.path, p.sha256, p.item.name, settings)))
+            window.append((p, extract_document.submit(p.item.path, p.sha256, p.item.name, settings, pool)))
         p, fut = window.popleft()
         try:
             doc = _extract_outcome(fut)
@@ -156,15 +168,27 @@ def follow_up(settings: Settings, summary: RunSummary, log) -> None:
         publish.done(db, "consolidate")
 
 
+def _extraction_pool(settings: Settings):
+    """The worker processes for this run's extraction, or a null context when
+    ``settings`` extract in threads or the flow runs on a Dask cluster (whose
+    workers extract)."""
+    ctx = FlowRunContext.get()
+    local = ctx is None or isinstance(ctx.task_runner, ThreadPoolTaskRunner)
+    if settings.extraction_processes and local:
+        return ExtractionPool(settings, settings.extraction_processes)
+    return nullcontext()
+
+
 def run_batch(settings: Settings, log) -> RunSummary:
     """The body of :func:`process_inbox` (writer lock held by the caller)."""
     t0, started = time.perf_counter(), datetime.now()
     wh = batch.open_warehouse(settings)
     summary = RunSummary(batch.new_run_id())
     emit("run_started", run_id=summary.run_id, inbox=str(settings.inbox), home=str(settings.home))
-    pending = batch.triage(settings, wh, summary)
-    emit("batch_ready", run_id=summary.run_id, files=len(pending))
-    _load_all(pending, settings, summary, wh, log)
+    with _extraction_pool(settings) as pool:    # its processes start while the inbox is triaged
+        pending = batch.triage(settings, wh, summary)
+        emit("batch_ready", run_id=summary.run_id, files=len(pending))
+        _load_all(pending, settings, summary, wh, log, pool)
     follow_up(settings, summary, log)
     summary.seconds = round(time.perf_counter() - t0, 2)
     batch.record_run(wh, settings, summary, started)

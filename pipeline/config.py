@@ -39,7 +39,11 @@ class Settings(BaseModel):
     length of one working day used to turn SOP times in days into minutes
     (450 = 7.5 h, Perpres 21/2023's 37.5 h week over 5 days; ``KINERJA_WORKING_DAY_MINUTES``). ``workers``: pages/documents
     processed in parallel (Tesseract runs as a subprocess, so threads use both cores; default: up to
-    two, one per core; ``KINERJA_WORKERS``). ``dask_address``: a Dask
+    two, one per core; ``KINERJA_WORKERS``); it also bounds the Tesseract processes running at once.
+    ``worker_processes``: processes that extract whole documents side by side
+    (:mod:`pipeline.workers`; ``KINERJA_WORKER_PROCESSES``, default ``workers``
+    when it is above 1); 0 extracts in the run's own process, in ``workers``
+    threads. ``dask_address``: a Dask
     scheduler (``tcp://host:8786``, ``KINERJA_DASK_ADDRESS``) whose workers
     extract the documents instead of local threads; see the README section
     "Several machines".
@@ -76,9 +80,19 @@ class Settings(BaseModel):
     deadlines: str = Field(default_factory=lambda: os.environ.get("KINERJA_DEADLINES", DEFAULT_DEADLINES))
     workers: int = Field(default_factory=lambda: int(os.environ.get("KINERJA_WORKERS", 0)) or
                          max(1, min(2, os.cpu_count() or 1)))
+    worker_processes: int | None = Field(
+        default_factory=lambda: int(os.environ["KINERJA_WORKER_PROCESSES"])
+        if os.environ.get("KINERJA_WORKER_PROCESSES") else None)
     text_layer_reader: Literal["pdfium", "pdfplumber"] = Field(
         default_factory=lambda: os.environ.get("KINERJA_TEXT_LAYER_READER", "pdfium"))
     dask_address: str | None = Field(default_factory=lambda: os.environ.get("KINERJA_DASK_ADDRESS") or None)
+
+    @property
+    def extraction_processes(self) -> int:
+        """``worker_processes``, or its default: ``workers`` when above 1, else 0."""
+        if self.worker_processes is not None:
+            return max(0, self.worker_processes)
+        return self.workers if self.workers > 1 else 0
 
     @property
     def inbox(self) -> Path:

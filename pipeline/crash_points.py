@@ -3,7 +3,9 @@ cut would), to prove that a run killed anywhere leaves nothing half done.
 
 Set ``KINERJA_CRASH_AT=<name>`` (or ``<name>:<n>`` for the n-th time the point
 is reached) in the environment of a run; without it the points cost one
-dictionary lookup. Used by ``tests/test_crash_safety.py`` only.
+dictionary lookup. Used by ``tests/test_crash_safety.py`` and, with the point
+``worker:<file name>`` (an extraction process reading that file dies),
+``tests/test_workers.py``.
 """
 from __future__ import annotations
 
@@ -21,7 +23,9 @@ def crash_point(name: str) -> None:
     spec = os.environ.get(ENV)
     if not spec:
         return
-    target, _, nth = spec.partition(":")
+    target, sep, nth = spec.rpartition(":")
+    if not sep or not nth.isdigit():
+        target, nth = spec, ""
     if target != name:
         return
     with _lock:

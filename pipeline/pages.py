@@ -7,6 +7,7 @@ page images are held at once, whatever the page count.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
 from functools import partial
@@ -36,8 +37,23 @@ log = logging.getLogger(__name__)
 
 #: Fewer characters than this on a page means "no usable text layer".
 MIN_TEXT_LAYER_CHARS = 20
-#: A page whose embedded images cover more than this share is a scan.
+#: A page whose embedded images cover more than this share is a scan ...
 SCAN_IMAGE_COVERAGE = 0.5
+#: ... unless most of its text is drawn where it can be seen (a born-digital
+#: page with a background picture): a scanner's text layer is hidden.
+SCAN_HIDDEN_TEXT_SHARE = 0.5
+
+
+def is_scanned(layer: TextLayer) -> bool:
+    """Whether a text-layer page is a scanned image carrying a scanner's OCR
+    text: images cover at least :data:`SCAN_IMAGE_COVERAGE` of it and at least
+    :data:`SCAN_HIDDEN_TEXT_SHARE` of its text is hidden (invisible or under
+    the image); when the reader cannot tell (pdfplumber), coverage alone decides."""
+    if layer.image_coverage < SCAN_IMAGE_COVERAGE:
+        return False
+    return layer.hidden_text_share is None or layer.hidden_text_share >= SCAN_HIDDEN_TEXT_SHARE
+
+
 #: Smallest image side (pixels) we attempt to read.
 MIN_IMAGE_SIDE = 32
 #: Below this ink share a page is blank and is not OCR-ed.
@@ -124,15 +140,57 @@ def _vector_shapes(renderer: PdfRenderer, index: int) -> list:
     return shapes.detect_shapes(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), SHAPE_DPI)
 
 
-def _layer_marks(renderer: PdfRenderer, index: int, layer, scanned: bool) -> list:
+#: An image placed at the same spot on at least this share of a document's
+#: pages, and on :data:`DECORATION_MIN_PAGES` pages or more, is a page
+#: decoration (letterhead, banner, page-number box), not a pasted signature:
+#: a signature or stamp is pasted where its block is, page by page.
+DECORATION_MIN_SHARE = 0.5
+DECORATION_MIN_PAGES = 3
+
+
+def _spot(box: BBox) -> tuple[int, int, int, int]:
+    return round(box.x0), round(box.y0), round(box.x1), round(box.y1)
+
+
+class Decorations:
+    """The repeated image spots of one PDF (see :data:`DECORATION_MIN_SHARE`),
+    found with PDFium on first need: one walk over every page's objects,
+    about 2 ms a page."""
+
+    def __init__(self, renderer: PdfRenderer):
+        self._renderer = renderer
+        self._spots: set[tuple[int, int, int, int]] | None = None
+
+    def _find(self) -> set[tuple[int, int, int, int]]:
+        n = len(self._renderer)
+        if n < DECORATION_MIN_PAGES:
+            return set()
+        counts: Counter = Counter()
+        for i in range(n):
+            with self._renderer.page(i) as page:
+                counts.update({_spot(b) for b in pdfium_text.image_boxes(page)})
+        least = max(DECORATION_MIN_PAGES, DECORATION_MIN_SHARE * n)
+        return {spot for spot, k in counts.items() if k >= least}
+
+    def pasted(self, boxes) -> list[BBox]:
+        """``boxes`` without the decorations."""
+        if not boxes:
+            return []
+        if self._spots is None:
+            self._spots = self._find()
+        return [b for b in boxes if _spot(b) not in self._spots]
+
+
+def _layer_marks(renderer: PdfRenderer, index: int, layer, scanned: bool, decorations: Decorations) -> list:
     """Ink marks of a text-layer page: on a scan with an accepted scanner text
     layer, every mark; on a born-digital page, only marks inside its pasted
-    images (a signature or stamp pasted as a picture); none when it has no
-    image at all (nothing is rendered then)."""
-    if not scanned and not layer.image_boxes:
+    images (a signature or stamp pasted as a picture; page decorations left
+    out); none when it has no such image (nothing is rendered then)."""
+    pasted = None if scanned else decorations.pasted(layer.image_boxes)
+    if not scanned and not pasted:
         return []
     rgb = renderer.render(index, ink.MARK_DPI)
-    return ink.find_marks(rgb, ink.MARK_DPI, layer.words, None if scanned else list(layer.image_boxes))
+    return ink.find_marks(rgb, ink.MARK_DPI, layer.words, pasted)
 
 
 def _open_pdf(path: Path) -> PdfRenderer:
@@ -208,12 +266,13 @@ def pdf_pages(path: Path, settings: Settings, ocr: TesseractOcr, label: str | No
         if n == 0:
             raise NoPagesError(f"'{path.name}' has no pages.")
         emit("file_opened", name=label or path.name, pages=n)
-        yield from ordered((_pdf_page_job(path, renderer, layers, i, settings, ocr) for i in range(n)),
-                           settings.workers)
+        decorations = Decorations(renderer)
+        yield from ordered((_pdf_page_job(path, renderer, layers, decorations, i, settings, ocr)
+                            for i in range(n)), settings.workers)
 
 
-def _pdf_page_job(path: Path, renderer: PdfRenderer, layers: TextLayers, i: int, settings: Settings,
-                  ocr: TesseractOcr) -> Callable[[], PageResult]:
+def _pdf_page_job(path: Path, renderer: PdfRenderer, layers: TextLayers, decorations: Decorations, i: int,
+                  settings: Settings, ocr: TesseractOcr) -> Callable[[], PageResult]:
     """Read page ``i`` as far as needs PDFium or pdfplumber (neither is
     thread-safe: this runs in the caller's thread) and return the rest as a job:
     the finished page, or the OCR of its rendered image."""
@@ -232,7 +291,7 @@ def _pdf_page_job(path: Path, renderer: PdfRenderer, layers: TextLayers, i: int,
     if read is not None and read[0].char_count >= MIN_TEXT_LAYER_CHARS:
         layer, drawing_of, reader = read
         quality = round(text_layer_quality(layer.words), 3)
-        scanned = layer.image_coverage >= SCAN_IMAGE_COVERAGE
+        scanned = is_scanned(layer)
         if layer.rotation:
             notes.append("text layer printed sideways: OCR instead")
         elif quality >= settings.text_layer_min_quality:
@@ -242,7 +301,7 @@ def _pdf_page_job(path: Path, renderer: PdfRenderer, layers: TextLayers, i: int,
                               text_source="text_layer", text_reader=reader, text_layer_quality=quality,
                               words=list(layer.words), rulings=rulings, shapes=symbols,
                               notes=notes + (["scanner text layer accepted"] if scanned else []),
-                              marks=_layer_marks(renderer, i, layer, scanned), marks_checked=True)
+                              marks=_layer_marks(renderer, i, layer, scanned, decorations), marks_checked=True)
             page.tables = extract_tables(page)
             return lambda: page
         else:

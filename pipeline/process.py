@@ -30,12 +30,14 @@ _OCR_SLOTS: dict[int, threading.BoundedSemaphore] = {}
 _SLOTS_LOCK = threading.Lock()
 
 
-def make_ocr(settings: Settings) -> TesseractOcr:
+def make_ocr(settings: Settings, slots=None) -> TesseractOcr:
     """The OCR engine configured for ``settings``: cache under the data home, and
     at most ``settings.workers`` Tesseract processes at once in this process
-    (documents and pages both run in parallel; the CPU has that many cores)."""
-    with _SLOTS_LOCK:
-        slots = _OCR_SLOTS.setdefault(settings.workers, threading.BoundedSemaphore(settings.workers))
+    (documents and pages both run in parallel; the CPU has that many cores),
+    or as many as ``slots`` (a semaphore shared with other processes) allows."""
+    if slots is None:
+        with _SLOTS_LOCK:
+            slots = _OCR_SLOTS.setdefault(settings.workers, threading.BoundedSemaphore(settings.workers))
     return TesseractOcr(lang=settings.ocr_lang, cache_dir=settings.cache / "ocr", slots=slots)
 
 

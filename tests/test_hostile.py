@@ -1,7 +1,7 @@
 """Hostile input and load: a corpus of broken, huge, tricky and numerous files,
 generated here, run through a real ``kinerja run``. Every file ends archived
-(processed) or quarantined with a reason, the run completes, and the process's
-peak memory stays under :data:`MEMORY_BOUND_MB`."""
+(processed) or quarantined with a reason, the run completes, and the peak
+memory of its process tree stays under :data:`MEMORY_BOUND_MB`."""
 from __future__ import annotations
 
 import json
@@ -21,7 +21,8 @@ from bench.peak_memory import peak_kb
 from .conftest import REPO, SAMPLES
 from .unattended import age, kinerja_env
 
-#: Peak resident memory allowed for the whole run (the kinerja process; Tesseract runs apart).
+#: Peak memory allowed for the whole run: the kinerja process, its extraction workers and
+#: Tesseract (the summed proportional set size of the process tree, bench.peak_memory).
 MEMORY_BOUND_MB = 1500
 SMALL_FILES = 500
 
@@ -84,9 +85,9 @@ def test_hostile_corpus_ends_archived_or_quarantined(tmp_path):
                        env=kinerja_env(tmp_path / "prefect"), capture_output=True, text=True, timeout=3000,
                        start_new_session=True)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    maxrss_mb = peak_kb(r.stderr) / 1024
-    print(f"peak memory {maxrss_mb:.0f} MB")
-    assert maxrss_mb < MEMORY_BOUND_MB
+    tree_mb = peak_kb(r.stderr, "TREE_PSS_KB") / 1024
+    print(f"peak memory {tree_mb:.0f} MB (process tree), {peak_kb(r.stderr) / 1024:.0f} MB (kinerja process)")
+    assert 100 < tree_mb < MEMORY_BOUND_MB
 
     events = [json.loads(line) for log in (home / "logs").glob("*.jsonl") for line in log.read_text().splitlines()]
     done = {e["name"]: e for e in events if e["event"] == "file_done"}

@@ -188,3 +188,58 @@ def test_reader_setting_chooses_the_library(tmp_path, settings):
     plumber = settings.model_copy(update={"text_layer_reader": "pdfplumber"})
     assert {p.extractor for p in pdf_pages(path, plumber, ocr=None)} == {"pdfplumber"}
 
+
+
+def _page_image(tmp_path: Path) -> Path:
+    """A gray 'scanned sheet' PNG to fill a page with."""
+    from PIL import Image
+
+    img = tmp_path / "sheet.png"
+    Image.new("L", (306, 396), 235).save(img)
+    return img
+
+
+@pytest.mark.parametrize("text_mode, text_first, scanned", [
+    (3, False, True),     # invisible text over the image: OCRmyPDF's and scanners' text layer
+    (0, True, True),      # visible text painted first, then covered by the image: hidden too
+    (0, False, False),    # visible text over a background picture: a born-digital page
+])
+def test_scanner_text_layer_is_told_from_text_over_a_background(tmp_path, text_mode, text_first, scanned):
+    from pipeline.pages import is_scanned
+
+    sheet = _page_image(tmp_path)
+
+    def paint(c):
+        def text():
+            t = c.beginText(72, 700)
+            t.setTextRenderMode(text_mode)
+            t.setFont("Helvetica", 11)
+            for k in range(20):
+                t.textLine(f"Capaian indikator kinerja nomor {k + 1} sebesar 95,5 persen")
+            c.drawText(t)
+        if text_first:
+            text()
+        c.drawImage(str(sheet), 0, 0, width=PAGE_W, height=PAGE_H)
+        if not text_first:
+            text()
+    layer = _both(_draw(tmp_path / "page.pdf", paint))[0]
+    assert layer.image_coverage == pytest.approx(1.0) and layer.char_count > 500
+    assert layer.hidden_text_share == (1.0 if scanned else 0.0)
+    assert is_scanned(layer) is scanned
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name, index, hidden, scanned", [
+    ("lkip/jabar-04-lkip-bab-iii.pdf", 0, 0.0, False),           # report text over a watermark picture
+    ("pk/jabar-lampiran-2-pk-2016.pdf", 0, 0.0, False),          # PK annex table over a background picture
+    ("pk/jabar-pk-kasi-budidaya-bidang-produksi.pdf", 0, 1.0, True),  # signed scan, text under the image
+])
+def test_real_background_pictures_and_real_scans(name, index, hidden, scanned):
+    """Checked by eye: the first two render as typed pages with decorative
+    pictures behind the text; the third is a photo of a signed paper PK."""
+    from pipeline.pages import is_scanned
+
+    layer = _both(need(CORPUS / name), index)[0]
+    assert layer.image_coverage >= 0.5
+    assert layer.hidden_text_share == hidden
+    assert is_scanned(layer) is scanned

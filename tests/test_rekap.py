@@ -198,3 +198,27 @@ def test_workbook_and_pdf(warehouse, tmp_path):
     import numpy as np
     page = np.asarray(Image.open(next(tmp_path.glob("page*.png"))).convert("L"))
     assert (page < 128).mean() > 0.01          # text and table rules, not a blank page
+
+
+def test_snapshot_of_the_views_reads_the_same_reports(warehouse):
+    """consolidate evaluates the report views once per run (temporary tables
+    shadowing them on its connection): every period's report must read the same
+    from the snapshot as from the views, and the file must be left as it was."""
+    import duckdb
+
+    from warehouse.exporters import REPORT_VIEWS, load_report, periods_with_data, snapshot_report_views
+
+    con = duckdb.connect(str(warehouse.path), read_only=True)
+    try:
+        periods = periods_with_data(con)
+        # the fixture reports TW1, TW2 and TW4 (no TW3): those quarters, both semesters and the year
+        assert periods == [(2024, "TW1"), (2024, "TW2"), (2024, "TW4"), (2024, "S1"), (2024, "S2"), (2024, "Y")]
+        before = [load_report(con, y, p) for y, p in periods]
+        snapshot_report_views(con)
+        temp = {n for (n,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
+        assert temp == set(REPORT_VIEWS)
+        after = [load_report(con, y, p) for y, p in periods]
+    finally:
+        con.close()
+    assert after == before
+    assert any(s.rows for r in before for s in r.sections)

@@ -172,6 +172,22 @@ def _atomic(dest: Path, write) -> Path:
     return dest
 
 
+#: The views :func:`load_report` reads.
+REPORT_VIEWS = ("fct_period_capaian", "rpt_capaian_sasaran", "rpt_kelengkapan", "rpt_review", "rpt_rekap_triwulan",
+                "stg_performance_docs", "raw_capaian_bands")
+
+
+def snapshot_report_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Evaluate the views a recap reads once, into temporary tables of the same
+    names: they shadow the views for this connection only (DuckDB looks in the
+    temporary schema first) and nothing is written to the file, so a read-only
+    connection may do it. Every recap written afterwards on ``con`` reads the
+    same snapshot, instead of evaluating each view stack again per period
+    (about 0.6 s a period on the sample data)."""
+    for name in REPORT_VIEWS:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM main.{name}")
+
+
 def periods_with_data(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
     """Every ``(year, period)`` with at least one reported realisation, in order."""
     return [(int(y), p) for y, p, _order in con.execute(
