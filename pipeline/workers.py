@@ -25,7 +25,11 @@ still read ``workers`` at a time (:mod:`pipeline.parallel`).
   :class:`TransientError`) come back as they were raised.
 
 A worker process costs about 150 MB besides its pages (Python, OpenCV,
-PDFium, pdfplumber, spaCy).
+PDFium, pdfplumber, spaCy). As with any "forkserver" or "spawn" process, a
+worker imports the main module of the process that made it (the ``kinerja``
+script: cheap; a flow run started by ``kinerja serve``: Prefect's engine,
+about 2 s once per run), so a script using this pool needs the
+``if __name__ == "__main__":`` guard.
 """
 from __future__ import annotations
 
