@@ -53,12 +53,7 @@ def text_layer_from_chars(chars: list[dict], image_boxes: list[BBox], width_pt: 
     )
     upright = sum(1 for w in words if w.get("upright", True))
     area = float(width_pt * height_pt) or 1.0
-    covered = 0.0
-    for b in image_boxes:
-        x0, x1 = max(0.0, b.x0), min(width_pt, b.x1)
-        top, bottom = max(0.0, b.y0), min(height_pt, b.y1)
-        if x1 > x0 and bottom > top:
-            covered += (x1 - x0) * (bottom - top)
+    covered = sum(b.area_within(width_pt, height_pt) for b in image_boxes)
     rotation = 0 if not words or upright >= len(words) / 2 else 90
     return TextLayer(words=out, width_pt=float(width_pt), height_pt=float(height_pt), char_count=len(chars),
                      image_coverage=min(1.0, covered / area), rotation=rotation,

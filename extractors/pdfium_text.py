@@ -262,8 +262,7 @@ def _images_and_hidden_text(page: pdfium.PdfPage) -> tuple[list[BBox], float | N
             xs, ys = [p[0] for p in corners], [top_edge - p[1] for p in corners]
             box = BBox(min(xs), min(ys), max(xs), max(ys))
             boxes.append(box)
-            on_page = max(0.0, min(box.x1, width) - max(box.x0, 0)) * max(0.0, min(box.y1, height) - max(box.y0, 0))
-            if on_page >= _COVERING_IMAGE * width * height:
+            if box.area_within(width, height) >= _COVERING_IMAGE * width * height:
                 hidden, visible_so_far = hidden + visible_so_far, 0
     return boxes, (hidden / texts if texts else None)
 

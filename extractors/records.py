@@ -58,6 +58,11 @@ class BBox:
         w = min(self.width, other.width)
         return max(0.0, inter) / w if w > 0 else 0.0
 
+    def area_within(self, width: float, height: float) -> float:
+        """Area of the part of this box inside ``(0, 0, width, height)`` (a page), 0 when outside it."""
+        return (max(0.0, min(self.x1, width) - max(self.x0, 0.0))
+                * max(0.0, min(self.y1, height) - max(self.y0, 0.0)))
+
     def holds_centre_of(self, other: "BBox", margin: float = 0.0) -> bool:
         """True when ``other``'s centre lies in this box widened by ``margin`` on every side."""
         return (self.x0 - margin <= other.cx <= self.x1 + margin

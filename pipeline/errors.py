@@ -74,6 +74,15 @@ class NoPagesError(InputFileError):
     advice = "The document has no pages. Export or scan it again."
 
 
+class ReaderCrashedError(InputFileError):
+    """Reading the file brought its worker process down twice, the second time
+    alone: the file makes a PDF or image library crash."""
+
+    code = "reader_crashed"
+    advice = ("The file makes the reading software crash. Open it on a computer and save or print it "
+              "to a new PDF (or scan the paper again), then put the new file in the inbox.")
+
+
 class UnsafeInputError(InputFileError):
     code = "unsafe_input"
     advice = "Put the real file (not a shortcut or link) into the inbox."

@@ -45,7 +45,7 @@ from pathlib import Path
 
 from .config import Settings
 from .crash_points import crash_point
-from .errors import InputFileError
+from .errors import ReaderCrashedError
 from .events import emit, subscribe
 from .models import DocumentResult
 
@@ -57,15 +57,6 @@ PRELOAD = ["pipeline.worker_preload"]
 _FLUSHED = "_flushed"
 #: Longest wait (seconds) for a document's events after its result came back.
 FLUSH_TIMEOUT = 10.0
-
-
-class ReaderCrashedError(InputFileError):
-    """Reading the file brought its worker process down twice, the second time
-    alone: the file makes a PDF or image library crash."""
-
-    code = "reader_crashed"
-    advice = ("The file makes the reading software crash. Open it on a computer and save or print it "
-              "to a new PDF (or scan the paper again), then put the new file in the inbox.")
 
 
 # -- in the worker process ------------------------------------------------------
