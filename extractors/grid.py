@@ -79,32 +79,40 @@ def _stroke(comp: np.ndarray, ink: np.ndarray) -> tuple[float, float]:
 
 def _components(mask: np.ndarray, horizontal: bool, px_per_pt: float, ink: np.ndarray) -> list[Ruling]:
     """Rulings from the connected components of a line mask (``ink``: the
-    page's ink mask, for the stroke test)."""
+    page's ink mask, for the stroke test). The mask is sparse: components are
+    found by their outer contours (about 1 ms a page where labelling the whole
+    page took 35 to 60 ms), and only those long enough to be a ruling are
+    labelled, within their own bbox, for the stroke test. Returned in raster
+    order of each component's first pixel, as a labelling would number them."""
     s = 1.0 / px_per_pt
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    out = []
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    found = []
     max_thick = MAX_THICKNESS_PT * px_per_pt + 3
     max_stroke = MAX_STROKE_PT * px_per_pt + 3
     min_len = MIN_RULING_PT * px_per_pt
-    for i in range(1, n):
-        x, y, w, h, _area = stats[i]
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
         length, thick = (w, h) if horizontal else (h, w)
         if length < min_len:
             continue
         # a tilted line is thick in its bbox; accept up to ~1.5 degrees of tilt
         if thick > max_thick + 0.027 * length:
             continue
-        comp, under = labels[y:y + h, x:x + w] == i, ink[y:y + h, x:x + w]
+        _n, labels = cv2.connectedComponents(mask[y:y + h, x:x + w], connectivity=8)
+        fx, fy = contour[0][0]           # a pixel of the component (its contour lies on it)
+        comp, under = labels == labels[fy - y, fx - x], ink[y:y + h, x:x + w]
+        first = divmod(int(np.argmax(comp)), w)     # its first pixel in raster order (row, column)
         stroke, solid = _stroke(comp if horizontal else comp.T, under if horizontal else under.T)
         if stroke > max_stroke or solid < MIN_SOLIDITY:
             continue
         if horizontal:
             yc = (y + h / 2) * s
-            out.append(Ruling(x * s, yc, (x + w) * s, yc))
+            ruling = Ruling(x * s, yc, (x + w) * s, yc)
         else:
             xc = (x + w / 2) * s
-            out.append(Ruling(xc, y * s, xc, (y + h) * s))
-    return out
+            ruling = Ruling(xc, y * s, xc, (y + h) * s)
+        found.append(((y + first[0], x + first[1]), ruling))
+    return [r for _first, r in sorted(found, key=lambda t: t[0])]
 
 
 def detect_rulings(gray: np.ndarray, dpi: int) -> list[Ruling]:

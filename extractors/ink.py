@@ -289,6 +289,13 @@ def _same_colour(hue: np.ndarray, colour: np.ndarray, name: str) -> np.ndarray:
     return sel if name == "other" else sel & _hue_is(hue, name)
 
 
+def _select(labels: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Mask (uint8, 255 = selected) of the pixels whose component label is
+    ``chosen`` (a bool per label): one table lookup per pixel, where
+    ``np.isin`` compared every pixel with every chosen label."""
+    return (chosen.astype(np.uint8) * 255)[labels]
+
+
 def _handwriting(ink: np.ndarray, hue: np.ndarray, colour: np.ndarray, lines: np.ndarray) -> list[InkMark]:
     """Signature and paraf clusters of a print-free ink mask (pixels at
     :data:`MARK_DPI`); ``lines`` holds the ink removed as ruled lines. A
@@ -305,7 +312,7 @@ def _handwriting(ink: np.ndarray, hue: np.ndarray, colour: np.ndarray, lines: np
     tall = (hs > TALL_FACTOR * letter) | (ws > 3 * TALL_FACTOR * letter) & (hs > letter)
     keep = (areas >= min_area) & tall
     keep[0] = False
-    seeds = (np.isin(labels, np.flatnonzero(keep)) * 255).astype(np.uint8)
+    seeds = _select(labels, keep)
     if not seeds.any():
         return []
     # strokes of one signature sit side by side: join wide, barely in height
@@ -316,7 +323,7 @@ def _handwriting(ink: np.ndarray, hue: np.ndarray, colour: np.ndarray, lines: np
     cy = np.clip(stats[:, cv2.CC_STAT_TOP] + hs // 2, 0, ink.shape[0] - 1)
     grow = (areas >= min_area) & (joined[cy, cx] > 0)
     grow[0] = False
-    strokes = (np.isin(labels, np.flatnonzero(keep | grow)) * 255).astype(np.uint8)
+    strokes = _select(labels, keep | grow)
     strokes |= _flourishes(lines, joined)
     m, clabels, cstats, _ = cv2.connectedComponentsWithStats(cv2.dilate(strokes, kernel), connectivity=8)
     to_pt = POINTS_PER_INCH / px
@@ -369,7 +376,7 @@ def _flourishes(lines: np.ndarray, near: np.ndarray) -> np.ndarray:
     touched[np.unique(labels[(near > 0) & (lines > 0)])] = True
     touched[0] = False
     short = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) <= FLOURISH_MAX_IN * MARK_DPI
-    return (np.isin(labels, np.flatnonzero(touched & short)) * 255).astype(np.uint8)
+    return _select(labels, touched & short)
 
 
 #: Two handwriting clusters on one baseline closer than this (inches) are one signature.

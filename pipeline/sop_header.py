@@ -80,23 +80,35 @@ class _Sheet:
         return [lb for lb in self.labels if lb.line_no == line_no]
 
 
-_ALL_LABELS = [("field", n, p) for n, ps in FIELD_LABELS.items() for p in ps] + \
-              [("box", n, p) for n, ps in BOX_LABELS.items() for p in ps]
-_ALL_LABELS.sort(key=lambda t: -len(t[2]))
+def _label_entry(kind: str, name: str, phrase: str) -> tuple[str, str, str, int, int]:
+    n = len(phrase.split())
+    # single words need a near-exact match ("kelengkapan" is not "perlengkapan")
+    threshold = 100 if len(phrase) <= 6 else (92 if n == 1 else 86)
+    return kind, name, phrase, n, threshold
+
+
+#: ``(kind, name, phrase, words in the phrase, fuzz.ratio threshold)``, longest phrase first.
+_ALL_LABELS = sorted([_label_entry("field", n, p) for n, ps in FIELD_LABELS.items() for p in ps] +
+                     [_label_entry("box", n, p) for n, ps in BOX_LABELS.items() for p in ps],
+                     key=lambda t: -len(t[2]))
 
 
 def _match_at(tokens: list[tuple[str, int]], i: int) -> tuple[str, str, int] | None:
-    """Label starting at token ``i``: (kind, name, index of the last word used)."""
-    for kind, name, phrase in _ALL_LABELS:
-        n = len(phrase.split())
-        cand = tokens[i:i + n]
-        if len(cand) < n:
+    """Label starting at token ``i``: (kind, name, index of the last word used).
+    A phrase whose length rules out the threshold (``fuzz.ratio`` is at most
+    ``200 * shorter / (len_a + len_b)``) is not compared; this test runs on
+    every token of every page."""
+    joined: dict[int, str | None] = {}
+    for kind, name, phrase, n, threshold in _ALL_LABELS:
+        if n not in joined:
+            joined[n] = " ".join(t for t, _ in tokens[i:i + n]) if i + n <= len(tokens) else None
+        text = joined[n]
+        if text is None:
             continue
-        text = " ".join(t for t, _ in cand)
-        # single words need a near-exact match ("kelengkapan" is not "perlengkapan")
-        threshold = 100 if len(phrase) <= 6 else (92 if n == 1 else 86)
-        if text == phrase or fuzz.ratio(text, phrase) >= threshold:
-            return kind, name, cand[-1][1]
+        lt, lp = len(text), len(phrase)
+        if text == phrase or (200 * min(lt, lp) >= threshold * (lt + lp)
+                              and fuzz.ratio(text, phrase, score_cutoff=threshold)):
+            return kind, name, tokens[i + n - 1][1]
     return None
 
 

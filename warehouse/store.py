@@ -102,14 +102,43 @@ class Warehouse:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self._held: duckdb.DuckDBPyConnection | None = None
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one operation: a cursor of the held connection inside
+        :meth:`session`, else a new connection closed afterwards."""
+        if self._held is not None:
+            cur = self._held.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
+            return
         con = connect(self.path, read_only=read_only)
         try:
             yield con
         finally:
             con.close()
+
+    @contextmanager
+    def session(self) -> Iterator["Warehouse"]:
+        """Hold one read-write connection while a run loads its batch: every
+        operation inside uses a cursor of it, each document still in its own
+        transaction. Opening and closing per document cost about 40 ms (the
+        close checkpoints the write-ahead log); the session checkpoints once,
+        when it ends. A kill inside leaves the log, which DuckDB replays on the
+        next open (committed documents stay, the one in flight is gone).
+        Raises :class:`WarehouseInUseError` when another process holds the file.
+        Not re-entrant."""
+        if self._held is not None:
+            raise RuntimeError("a warehouse session is already open")
+        self._held = connect(self.path)
+        try:
+            yield self
+        finally:
+            held, self._held = self._held, None
+            held.close()
 
     # -- schema --------------------------------------------------------------------
     def migrate(self) -> int:
