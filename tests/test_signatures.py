@@ -351,3 +351,17 @@ def test_paraf_column_rows_of_a_scanned_table(settings):
     assert checks[1].flags == ["paraf_missing"] and checks[0].flags == []
     x0, y0, x1, y1 = checks[0].paraf_bbox
     assert (left / k + 370) < x0 < x1 < (left / k + 470)
+
+
+def test_component_selection_by_lookup_equals_isin():
+    """extractors.ink._select: the table lookup marks the same pixels as
+    np.isin over the chosen labels (label 0, the background, never chosen)."""
+    from extractors.ink import _select
+
+    rng = np.random.default_rng(7)
+    labels = rng.integers(0, 50, size=(120, 90)).astype(np.int32)
+    chosen = rng.random(50) < 0.3
+    chosen[0] = False
+    expected = (np.isin(labels, np.flatnonzero(chosen)) * 255).astype(np.uint8)
+    got = _select(labels, chosen)
+    assert got.dtype == np.uint8 and np.array_equal(got, expected) and 0 < got.mean() < 255

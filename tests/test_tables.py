@@ -220,3 +220,46 @@ def test_page_that_is_only_a_photo_gives_no_table(settings):
     cv2.circle(img, (600, 450), 200, (30, 90, 160), -1)
     page = ocr_page(img, 150, 1, settings, make_ocr(settings))
     assert page.tables == []
+
+
+def _rulings_by_labelling(gray: np.ndarray, dpi: int) -> set:
+    """The rule of :func:`extractors.grid.detect_rulings` applied by labelling
+    every pixel of the page (how it was done before contours): the oracle."""
+    from extractors import grid
+
+    ink = grid.ink_mask(gray)
+    k = dpi / 72
+    out = set()
+    for horizontal in (True, False):
+        mask = grid._directional(ink, k, horizontal)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        for i in range(1, n):
+            x, y, w, h, _a = (int(v) for v in stats[i])
+            length, thick = (w, h) if horizontal else (h, w)
+            if length < grid.MIN_RULING_PT * k or thick > grid.MAX_THICKNESS_PT * k + 3 + 0.027 * length:
+                continue
+            comp, under = labels[y:y + h, x:x + w] == i, ink[y:y + h, x:x + w]
+            stroke, solid = grid._stroke(comp if horizontal else comp.T, under if horizontal else under.T)
+            if stroke > grid.MAX_STROKE_PT * k + 3 or solid < grid.MIN_SOLIDITY:
+                continue
+            s = 72 / dpi
+            out.add(Ruling(x * s, (y + h / 2) * s, (x + w) * s, (y + h / 2) * s) if horizontal
+                    else Ruling((x + w / 2) * s, y * s, (x + w / 2) * s, (y + h) * s))
+    return out
+
+
+@pytest.mark.parametrize("name, page", [("pk/jabar-datapk-pk-tahun-2016.pdf", 1),
+                                        ("sop/landak-sop-izin-pembukaan-kantor-cabang-koperasi-simpan-pinjam.pdf", 0)])
+def test_rulings_from_contours_equal_labelling_the_page(corpus, name, page):
+    """Real scans with many rulings (a PK target table, an SOP flowchart): the
+    contour search finds exactly the rulings that labelling the page finds,
+    rows first, then columns."""
+    from extractors.render import PdfRenderer
+
+    with PdfRenderer(corpus / name) as r:
+        gray = cv2.cvtColor(r.render(page, 300), cv2.COLOR_RGB2GRAY)
+    found = detect_rulings(gray, 300)
+    assert len(found) > 15
+    assert set(found) == _rulings_by_labelling(gray, 300) and len(set(found)) == len(found)
+    horizontal = [r for r in found if r.y0 == r.y1]
+    assert found[:len(horizontal)] == horizontal              # rows first, then columns
