@@ -45,6 +45,8 @@ _SAME_PT = 1e-3
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_PATHS = frozenset({pdfium_c.FPDF_PAGEOBJ_PATH})
+_IMAGES = frozenset({pdfium_c.FPDF_PAGEOBJ_IMAGE})
 
 
 def supported(page: pdfium.PdfPage) -> bool:
@@ -109,10 +111,13 @@ def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
     return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
 
 
-def _objects(page: pdfium.PdfPage) -> Iterator[tuple[object, int, Matrix]]:
-    """Every page object, form XObjects opened, with the matrix that takes its
-    own coordinates to page space: ``(raw handle, FPDF_PAGEOBJ_* type, matrix)``."""
+def _objects(page: pdfium.PdfPage, placed: frozenset[int]) -> Iterator[tuple[object, int, Matrix | None]]:
+    """Every page object, form XObjects opened: ``(raw handle, FPDF_PAGEOBJ_*
+    type, matrix)``, the matrix taking the object's own coordinates to page
+    space for the types in ``placed`` and ``None`` for the others (a text-heavy
+    page has thousands of text objects whose placement nobody asks for)."""
     fs = pdfium_c.FS_MATRIX()
+    form = pdfium_c.FPDF_PAGEOBJ_FORM
 
     def walk(count, get, outer: Matrix):
         for k in range(count):
@@ -120,11 +125,14 @@ def _objects(page: pdfium.PdfPage) -> Iterator[tuple[object, int, Matrix]]:
             if not obj:
                 continue
             kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind != form and kind not in placed:
+                yield obj, kind, None
+                continue
             m = _IDENTITY
             if pdfium_c.FPDFPageObj_GetMatrix(obj, fs):
                 m = (fs.a, fs.b, fs.c, fs.d, fs.e, fs.f)
             m = _compose(m, outer)
-            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if kind == form:
                 yield from walk(pdfium_c.FPDFFormObj_CountObjects(obj),
                                 lambda j, o=obj: pdfium_c.FPDFFormObj_GetObject(o, j), m)
             else:
@@ -206,7 +214,7 @@ def read_drawing(page: pdfium.PdfPage, min_length: float = 3.0) -> Drawing:
     top_edge = _top(page)
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
     edges, figures = [], 0
-    for obj, kind, m in _objects(page):
+    for obj, kind, m in _objects(page, _PATHS):
         if kind != pdfium_c.FPDF_PAGEOBJ_PATH or not pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
             continue
         stroked = bool(stroke.value) and not is_white(_colour(pdfium_c.FPDFPageObj_GetStrokeColor, obj))
@@ -250,7 +258,7 @@ def _images_and_hidden_text(page: pdfium.PdfPage) -> tuple[list[BBox], float | N
     width, height = page.get_size()
     boxes: list[BBox] = []
     texts = hidden = visible_so_far = 0
-    for obj, kind, m in _objects(page):
+    for obj, kind, m in _objects(page, _IMAGES):
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
             texts += 1
             if pdfium_c.FPDFTextObj_GetTextRenderMode(obj) in _HIDDEN_RENDER_MODES:

@@ -1,6 +1,7 @@
 """The ``kinerja`` command line (typer + rich)."""
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from contextlib import contextmanager
@@ -96,6 +97,7 @@ def run(home: Optional[Path] = HomeOpt,
                 from pipeline.workers import warm_up
                 warm_up()       # the workers' fork server imports the pipeline while Prefect starts
             from flows.process_inbox import configured
+            gc.freeze()     # what is imported lives for the whole run: the collector need not scan it again
             with RunProgress(console) as progress:
                 unsubscribe = subscribe(progress)
                 try:
