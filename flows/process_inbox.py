@@ -86,10 +86,11 @@ def refresh_indicators(db: Path, run_id: str) -> tuple[int, int]:
     file, then map every report line to it. Returns ``(catalogue entries,
     report lines matched)``."""
     wh = Warehouse(db)
-    entries = build_catalogue(wh.catalogue_sources())
-    wh.save_catalogue(entries, run_id)
-    matches = map_report_lines(entries, wh.report_lines())
-    wh.save_matches(run_id, matches)
+    with wh.session():      # four reads and writes on one connection
+        entries = build_catalogue(wh.catalogue_sources())
+        wh.save_catalogue(entries, run_id)
+        matches = map_report_lines(entries, wh.report_lines())
+        wh.save_matches(run_id, matches)
     return len(entries), sum(1 for *_x, m in matches if m.mapped)
 
 
