@@ -33,6 +33,7 @@ class PdfRenderer:
     def __init__(self, path: Path):
         with PDFIUM_LOCK:
             self._pdf = pdfium.PdfDocument(str(path))
+        self._loaded: tuple[int, pdfium.PdfPage] | None = None
 
     def __enter__(self) -> "PdfRenderer":
         return self
@@ -42,7 +43,23 @@ class PdfRenderer:
 
     def close(self) -> None:
         with PDFIUM_LOCK:
+            self._unload()
             self._pdf.close()
+
+    def _unload(self) -> None:
+        if self._loaded is not None:
+            self._loaded[1].close()
+            self._loaded = None
+
+    def _load(self, index: int) -> pdfium.PdfPage:
+        """Page ``index`` loaded, kept until another page is asked for: a page
+        is asked for several times in a row (is it empty, its text layer, its
+        drawing, its render), and loading parses its content stream each time.
+        Call with :data:`PDFIUM_LOCK` held."""
+        if self._loaded is None or self._loaded[0] != index:
+            self._unload()
+            self._loaded = (index, self._pdf[index])
+        return self._loaded[1]
 
     def __len__(self) -> int:
         with PDFIUM_LOCK:
@@ -51,28 +68,21 @@ class PdfRenderer:
     def page_size(self, index: int) -> tuple[float, float]:
         """``(width, height)`` of page ``index`` (0-based) in PDF points, as displayed."""
         with PDFIUM_LOCK:
-            return tuple(self._pdf[index].get_size())  # type: ignore[return-value]
+            return tuple(self._load(index).get_size())  # type: ignore[return-value]
 
     def is_empty(self, index: int) -> bool:
         """Whether page ``index`` (0-based) draws nothing at all (no text, image
         or path object): such a page is blank and need not be rendered."""
         with PDFIUM_LOCK:
-            page = self._pdf[index]
-            try:
-                return pdfium_c.FPDFPage_CountObjects(page.raw) == 0
-            finally:
-                page.close()
+            return pdfium_c.FPDFPage_CountObjects(self._load(index).raw) == 0
 
     @contextmanager
     def page(self, index: int) -> Iterator[pdfium.PdfPage]:
         """Page ``index`` (0-based) loaded, with :data:`PDFIUM_LOCK` held until
-        the block ends: for the other PDFium readers (:mod:`extractors.pdfium_text`)."""
+        the block ends: for the other PDFium readers (:mod:`extractors.pdfium_text`).
+        The page stays loaded after the block (see :meth:`_load`); do not close it."""
         with PDFIUM_LOCK:
-            page = self._pdf[index]
-            try:
-                yield page
-            finally:
-                page.close()
+            yield self._load(index)
 
     def render(self, index: int, dpi: int = 300) -> np.ndarray:
         """Page ``index`` (0-based) as an (H, W, 3) uint8 RGB array at ``dpi``.
@@ -82,11 +92,9 @@ class PdfRenderer:
         stamps and pen ink can be told from print.
         """
         with PDFIUM_LOCK:
-            page = self._pdf[index]
-            bitmap = page.render(scale=dpi / POINTS_PER_INCH, rev_byteorder=True)
+            bitmap = self._load(index).render(scale=dpi / POINTS_PER_INCH, rev_byteorder=True)
             arr = bitmap.to_numpy().copy()
             bitmap.close()
-            page.close()
         if arr.ndim == 2:
             return np.ascontiguousarray(np.stack([arr] * 3, axis=2))
         return np.ascontiguousarray(arr[..., :3])
