@@ -7,7 +7,11 @@ flow). Extraction runs on the task runner: by default each of its threads
 hands one document at a time to a worker process (:mod:`pipeline.workers`),
 so both cores run our own Python work while this process loads; with
 ``worker_processes`` 0 the threads extract themselves; with ``--dask`` a Dask
-cluster does. Loading is serial in this process, one transaction per document.
+cluster does. Loading is serial in this process, one transaction per document
+on the batch's one warehouse connection (:meth:`Warehouse.session`); it is a
+plain call, not a Prefect task: on a held connection nothing transient can
+happen to it, and a task run per document only cost time (Prefect walked the
+whole document looking for futures, and its API server recorded each run).
 Retries are only for transient failures (:class:`TransientError`: a killed OCR
 process, a locked file); a file that fails for good is quarantined at once.
 """
@@ -24,7 +28,6 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
-from prefect.utilities.annotations import quote
 
 from flows import batch
 from flows.batch import FileOutcome, Pending, RunSummary, UnexpectedError
@@ -68,17 +71,6 @@ def extract_document(path: Path, sha256: str, name: str, settings: Settings,
         return process_file(path, sha256, name, settings, make_ocr(settings))
     except InputFileError as err:
         return err
-
-
-@task(name="load-document", retries=2, retry_delay_seconds=2, retry_condition_fn=_is_transient,
-      cache_policy=NO_CACHE)
-def load_document(doc: DocumentResult, archived: str, received_at: datetime, run_id: str, wh: Warehouse) -> int:
-    """One transaction per document (retried only when the file is held by
-    another program). Callers pass ``doc`` wrapped in Prefect's ``quote``:
-    otherwise Prefect walks every word of every page looking for futures to
-    resolve, twice per call (measured: about 0.4 s a document, most of the
-    born-digital run's loading time)."""
-    return wh.load_document(doc, archived, received_at, run_id)
 
 
 def refresh_indicators(db: Path, run_id: str) -> tuple[int, int]:
@@ -137,7 +129,7 @@ def _load_all(pending: list[Pending], settings: Settings, summary: RunSummary, w
             if not marked:      # before the first write: a crash from here on is finished by the next run
                 publish.mark_todo(settings.database, *publish.STEPS)
                 marked = True
-            doc_id = load_document(quote(doc), p.archived, p.received_at, summary.run_id, wh)
+            doc_id = wh.load_document(doc, p.archived, p.received_at, summary.run_id)
         except KinerjaError as err:
             if err.transient:
                 summary.add(FileOutcome(p.item.name, "waiting", f"{err.message} (will retry next run)"))
