@@ -104,6 +104,7 @@ def run(home: Optional[Path] = HomeOpt,
                     summary = configured(settings)(str(home_dir), str(settings.inbox) if inbox else None, wait)
                 finally:
                     unsubscribe()
+                    gc.unfreeze()   # collectable again at exit (DuckDB's bindings report frozen objects as leaks)
     _print_summary(summary, settings)
 
 
