@@ -1,7 +1,6 @@
 """The ``kinerja`` command line (typer + rich)."""
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from contextlib import contextmanager
@@ -97,14 +96,12 @@ def run(home: Optional[Path] = HomeOpt,
                 from pipeline.workers import warm_up
                 warm_up()       # the workers' fork server imports the pipeline while Prefect starts
             from flows.process_inbox import configured
-            gc.freeze()     # what is imported lives for the whole run: the collector need not scan it again
             with RunProgress(console) as progress:
                 unsubscribe = subscribe(progress)
                 try:
                     summary = configured(settings)(str(home_dir), str(settings.inbox) if inbox else None, wait)
                 finally:
                     unsubscribe()
-                    gc.unfreeze()   # collectable again at exit (DuckDB's bindings report frozen objects as leaks)
     _print_summary(summary, settings)
 
 

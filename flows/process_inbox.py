@@ -17,6 +17,7 @@ process, a locked file); a file that fails for good is quarantined at once.
 """
 from __future__ import annotations
 
+import gc
 import time
 import traceback
 from collections import deque
@@ -209,11 +210,16 @@ def process_inbox(home: str, inbox: str | None = None, lock_wait: float = 600.0)
     settings.ensure_dirs()
     log = get_run_logger()
     unsubscribe = subscribe(JsonLog(settings.logs))
+    # What is loaded by now (Prefect, DuckDB, the pipeline) lives for the whole run: frozen
+    # out of the garbage collector, it is not walked by every collection. Undone at the end,
+    # so that it can be freed (DuckDB's bindings report frozen objects as leaks at exit).
+    gc.freeze()
     try:
         with writer_lock(settings.home, "process_inbox", wait=lock_wait,
                          on_wait=lambda who: log.warning("waiting for the writer lock held by %s", who)):
             return run_batch(settings, log)
     finally:
+        gc.unfreeze()
         unsubscribe()
 
 

@@ -53,7 +53,7 @@ def reference(tmp_path_factory):
     _inbox(home)
     r = kinerja(["run", "--home", str(home)], kinerja_env(base / "prefect"))
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "leaked" not in r.stderr, r.stderr      # no binding noise at exit (gc.freeze is undone)
+    assert "leaked" not in r.stderr, r.stderr      # no binding noise at exit (the flow undoes gc.freeze)
     state = _state(home)
     assert state["inbox"] == [] and state["todo"] == []
     assert len(state["tables"]["raw_documents"]) == 5 and len(state["tables"]["raw_errors"]) == 1
