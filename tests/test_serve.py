@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 from .conftest import REPO, SAMPLES
@@ -23,11 +24,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _api(url: str, path: str, body: dict | None = None):
-    req = urllib.request.Request(f"{url}{path}", data=json.dumps(body or {}).encode(),
-                                 headers={"Content-Type": "application/json"}, method="POST")
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.loads(r.read())
+def _api(url: str, path: str, body: dict | None = None, attempts: int = 6):
+    """POST to the Prefect API. A 503 is retried, as Prefect's own client does:
+    the server answers 503 when its SQLite database is briefly locked by a
+    scheduled run writing at the same moment (PrefectHQ/prefect#10188, #18934)."""
+    for attempt in range(attempts):
+        req = urllib.request.Request(f"{url}{path}", data=json.dumps(body or {}).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            if e.code != 503 or attempt == attempts - 1:
+                raise
+            time.sleep(1 + attempt)
 
 
 def _wait(cond, timeout: float, what: str):
