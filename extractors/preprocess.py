@@ -153,8 +153,7 @@ def estimate_skew(gray: np.ndarray, max_angle: float = 8.0) -> float:
     downscaled to 600 pixels on the long side, then refines to 0.1 degree on
     one of 1200 pixels (the 600 one is made from it). The ink pixels' rows
     are turned arithmetically (no image is rotated), so it costs about 20 ms
-    a page. Returns 0.0 for pages
-    with too little ink to judge.
+    a page. Returns 0.0 for pages with too little ink to judge.
     """
     small, _ = _downscale(gray, 1200)
     fine = _ink_points(small)

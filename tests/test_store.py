@@ -1,13 +1,18 @@
-"""The loader's row insert (warehouse.store._insert_rows): rows go in as one
-Arrow table typed by the target table, and values Arrow cannot convert to
-that type are left for DuckDB to cast, as a parameterised INSERT did."""
+"""The loader: its row insert (warehouse.store._insert_rows; rows go in as
+one Arrow table typed by the target table, and values Arrow cannot convert to
+that type are left for DuckDB to cast, as a parameterised INSERT did), and
+the batch session (one held connection, Warehouse.session)."""
 from __future__ import annotations
 
-from datetime import date
+import subprocess
+import sys
+from datetime import date, datetime
 
 import duckdb
+import pytest
 
-from warehouse.store import _insert_rows
+from pipeline.models import Classification, DocumentResult, PageResult
+from warehouse.store import Warehouse, _insert_rows
 
 
 def test_rows_keep_their_values_and_types():
@@ -29,9 +34,7 @@ def test_rows_keep_their_values_and_types():
 
 
 # -- the batch session ------------------------------------------------------------------------------------
-def _doc(name: str, pages: int = 0):
-    from pipeline.models import Classification, DocumentResult, PageResult
-
+def _doc(name: str, pages: int = 0) -> DocumentResult:
     return DocumentResult(sha256=name.ljust(64, "0")[:64], original_name=name, file_type="pdf", size_bytes=1,
                           pages=[PageResult(page_no=i + 1, width_pt=595, height_pt=842, text_source="text_layer")
                                  for i in range(pages)],
@@ -40,20 +43,11 @@ def _doc(name: str, pages: int = 0):
 
 def _other_process_opens(path, read_only: bool = True) -> bool:
     """Whether a second process can open ``path`` now (DuckDB locks the file per process)."""
-    import subprocess
-    import sys
-
     code = f"import duckdb; duckdb.connect({str(path)!r}, read_only={read_only}).close()"
     return subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
 
 
 def test_session_holds_one_connection_and_releases_the_file(tmp_path):
-    from datetime import datetime
-
-    import pytest
-
-    from warehouse.store import Warehouse
-
     wh = Warehouse(tmp_path / "kinerja.duckdb")
     wh.migrate()
     with wh.session() as s:
@@ -80,12 +74,6 @@ def test_session_holds_one_connection_and_releases_the_file(tmp_path):
 
 
 def test_a_failed_load_inside_the_session_leaves_nothing_and_the_next_one_loads(tmp_path, monkeypatch):
-    from datetime import datetime
-
-    import pytest
-
-    from warehouse.store import Warehouse
-
     wh = Warehouse(tmp_path / "kinerja.duckdb")
     wh.migrate()
 
