@@ -89,13 +89,23 @@ def _overlaps_band(seg: Segment, x0: float, x1: float) -> bool:
     return min(b.x1, x1) - max(b.x0, x0) > 0.3 * min(b.width, x1 - x0)
 
 
+#: A word this many times taller than the other words of its segment was read off a pen stroke.
+STROKE_WORD_HEIGHT = 2.5
+
+
 def _clip(seg: Segment, x0: float, x1: float) -> Segment | None:
     """The words of ``seg`` whose centre lies in the band widened by 20 points
     (two signature columns printed on one line come as one segment), less
-    OCR noise read off the pen strokes (confidence below 40 %)."""
-    words = tuple(w for w in seg.words if x0 - 20 <= w.bbox.cx <= x1 + 20
-                  and (w.confidence is None or w.confidence >= 40))
-    return Segment(words) if words else None
+    OCR noise read off the pen strokes: confidence below 40 %, or a word
+    :data:`STROKE_WORD_HEIGHT` times taller than the shortest other word (a
+    scanner's text layer gives no confidence, and reads a signature crossing
+    the name as ``A-`` 72 points tall beside the 10-point name)."""
+    words = [w for w in seg.words if x0 - 20 <= w.bbox.cx <= x1 + 20
+             and (w.confidence is None or w.confidence >= 40)]
+    if len(words) > 1:
+        words = [w for w in words if w.bbox.height <= STROKE_WORD_HEIGHT * min(
+            o.bbox.height for o in words if o is not w)]
+    return Segment(tuple(words)) if words else None
 
 
 def _segments_above(lines: list[Line], y: float, x0: float, x1: float, tables: list[BBox]) -> list[Segment]:
@@ -190,6 +200,31 @@ def _block_from_heading(seg: Segment, role: str, lines: list[Line], page_no: int
     return None
 
 
+#: Widest gap (in line heights) between a NIP and a group of its digits printed after it on the same line.
+NIP_GAP_LINES = 3.0
+
+
+def _nip_continued(nip_seg: Segment, raw: str, after: tuple[Segment, ...]) -> tuple[Segment, str]:
+    """The NIP segment and its number, with the digit groups that follow it on
+    the same line when the number is short of 18 digits: a scanner's text
+    layer can box one group too narrow (``NIP. 195812131997031`` then ``003``
+    17 points further right), and the line is then cut there into two
+    segments. A following segment joins only while it is digits alone, starts
+    within :data:`NIP_GAP_LINES` line heights of the previous one, and keeps
+    the count at 18 or less; the next block's ``NIP.`` never joins."""
+    digits = len(re.sub(r"\D", "", raw))
+    words = list(nip_seg.words)
+    for seg in after:
+        more = len(re.sub(r"\D", "", seg.text))
+        if (digits >= 18 or not re.fullmatch(r"[\d .]+", seg.text) or digits + more > 18
+                or seg.bbox.x0 - words[-1].bbox.x1 > NIP_GAP_LINES * nip_seg.bbox.height):
+            break
+        words += seg.words
+        raw = f"{raw} {seg.text}"
+        digits += more
+    return Segment(tuple(words)), raw
+
+
 def find_blocks(lines: list[Line], page_no: int, tables: list[BBox] | None = None) -> list[_Block]:
     """Signature blocks printed on one page (see the module docstring); text
     inside ``tables`` (bboxes in points) is not part of a block printed
@@ -197,14 +232,15 @@ def find_blocks(lines: list[Line], page_no: int, tables: list[BBox] | None = Non
     tables = tables or []
     blocks: list[_Block] = []
     for ln in lines:
-        for s in ln.segments:
+        for k, s in enumerate(ln.segments):
             m = _NIP_LABEL.search(s.text)
             if m and not re.search(r"\bNama\b", s.text, re.I):
                 at = next((k for k, w in enumerate(s.words) if w.text.upper().startswith("NIP")), 0)
                 nip_seg = _clip(s, s.words[at].bbox.x0, s.bbox.x1) or s
+                nip_seg, raw = _nip_continued(nip_seg, m.group(1).strip(), ln.segments[k + 1:])
                 # a block printed inside a table (an SOP identity sheet) keeps its own table's text
                 others = [t for t in tables if not t.holds_centre_of(nip_seg.bbox)]
-                blocks.append(_block_from_nip(nip_seg, m.group(1).strip(), lines, page_no, others))
+                blocks.append(_block_from_nip(nip_seg, raw, lines, page_no, others))
     for ln in lines:
         for s in ln.segments:
             role = _role(s.text)

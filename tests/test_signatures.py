@@ -90,6 +90,23 @@ def test_pasted_signature_image(corpus, processed):
     assert not any("name_differs_between_pages" in c.flags for c in doc.signatures)
 
 
+@pytest.mark.corpus
+def test_scanner_text_layer_blocks_of_a_signed_pk(corpus, processed):
+    """Checked by eye on the rendered page 2 of this scanned PK (its scanner's
+    text layer is accepted): drh. SUSANTO, NIP. 19581213 199703 1 003, and
+    EGIS SUGIAT, NIP. 19580703 198103 1 017, both signed in blue across their
+    names. The scanner boxes SUSANTO's NIP as ``195812131997031`` and ``003``
+    17 points apart (two segments), and reads EGIS SUGIAT's pen stroke as a
+    72-point word ``A-`` on the name's line."""
+    doc = processed(corpus / "pk" / "jabar-pk-kepala-sub-bagian-tata-usaha-pada-balai-pengembangan.pdf")
+    p2 = _by(doc, 2)
+    kedua, pertama = p2["pihak_kedua"], p2["pihak_pertama"]
+    assert kedua.nama == "drh. SUSANTO"
+    assert kedua.nip_check.status == "valid" and kedua.nip_check.digits == "195812131997031003"
+    assert pertama.nama == "EGISSUGIAT" and pertama.nip_check.status == "valid"
+    assert kedua.signed is True and pertama.signed is True
+
+
 # -- synthetic pages at 150 dpi: bad input and the detector's rules -------------------------
 
 DPI = 150
@@ -261,6 +278,22 @@ def test_bad_nip_is_invalid_with_a_reason(nip, reason):
     assert c.nip_check.status == "invalid" and "nip_invalid" in c.flags
     assert any(reason in r for r in c.nip_check.reasons)
     assert c.jabatan == "Kepala Bidang"
+
+
+def test_nip_digit_group_boxed_apart_joins_the_nip():
+    spec = [("Kepala", 350, 600), ("SITI", 350, 680), ("AMINAH", 380, 680), ("NIP.", 350, 694),
+            ("195812131997031", 380, 694), ("003", 490, 694),  # 20 points apart: a segment of its own
+            ("NIP.", 560, 694), ("1", 590, 694)]                # the next block's NIP never joins
+    c = _check(_words(spec))[0]
+    assert c.nip_raw == "195812131997031 003" and c.nip_check.status == "valid"
+
+
+def test_pen_stroke_read_as_a_tall_word_is_not_part_of_the_name():
+    words = _words([("Kepala", 350, 600), ("SITI", 380, 680), ("AMINAH", 410, 680), ("NIP.", 350, 694),
+                    ("195812131997031003", 380, 694)])
+    words.append(Word("A-", BBox(350, 622, 372, 694), None))  # 72 points tall, down across the name line
+    c = _check(words)[0]
+    assert c.nama == "SITI AMINAH"
 
 
 def test_name_printed_differently_on_two_pages_is_flagged():
