@@ -232,12 +232,12 @@ def find_blocks(lines: list[Line], page_no: int, tables: list[BBox] | None = Non
     tables = tables or []
     blocks: list[_Block] = []
     for ln in lines:
-        for k, s in enumerate(ln.segments):
+        for j, s in enumerate(ln.segments):
             m = _NIP_LABEL.search(s.text)
             if m and not re.search(r"\bNama\b", s.text, re.I):
                 at = next((k for k, w in enumerate(s.words) if w.text.upper().startswith("NIP")), 0)
                 nip_seg = _clip(s, s.words[at].bbox.x0, s.bbox.x1) or s
-                nip_seg, raw = _nip_continued(nip_seg, m.group(1).strip(), ln.segments[k + 1:])
+                nip_seg, raw = _nip_continued(nip_seg, m.group(1).strip(), ln.segments[j + 1:])
                 # a block printed inside a table (an SOP identity sheet) keeps its own table's text
                 others = [t for t in tables if not t.holds_centre_of(nip_seg.bbox)]
                 blocks.append(_block_from_nip(nip_seg, raw, lines, page_no, others))
