@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import subprocess
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
