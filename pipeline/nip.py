@@ -31,13 +31,25 @@ def extract_nip(text: str) -> str | None:
     return raw if sum(c.isdigit() for c in raw) >= 6 else None
 
 
+#: A letter read inside the number, next to a digit: an OCR confusion undone by :data:`_OCR_DIGITS`.
+_LETTER_IN_NUMBER = re.compile(r"(?<=\d)[OoDlI|SB]|[OoDlI|SB](?=\d)")
+
+
 def check_nip(raw: str, today: date | None = None) -> NipCheck:
-    """Check a printed NIP. Common OCR confusions (O->0, l/I->1) are undone
-    inside the number first. Every failed rule is listed in ``reasons``."""
+    """Check a printed NIP. Common OCR confusions (O->0, l/I->1, B->8) are
+    undone inside the number first; a number that needed it and otherwise
+    checks out is ``flag``, not ``valid``: the letter may stand for another
+    digit (a ``3`` crossed by a pen stroke read as ``B``). Every failed rule
+    is listed in ``reasons``."""
     today = today or date.today()
     digits = re.sub(r"\D", "", raw.translate(_OCR_DIGITS))
     reasons: list[str] = []
     status = "valid"
+    letters = _LETTER_IN_NUMBER.findall(raw)
+    if letters:
+        read_as = ", ".join(f"{c} as {c.translate(_OCR_DIGITS)}" for c in dict.fromkeys(letters))
+        reasons.append(f"letters read inside the number ({read_as}): check the digits on the page")
+        status = "flag"
     if len(digits) != 18:
         reasons.append(f"has {len(digits)} digits; a NIP has 18")
         status = "invalid"

@@ -23,6 +23,7 @@ from extractors.ocr import OcrFailedError, TesseractOcr
 from extractors.records import POINTS_PER_INCH, BBox, Ruling, TextLayer
 from extractors.render import PdfRenderer
 
+from . import block_ocr
 from .config import Settings
 from .errors import (CorruptFileError, EncryptedPdfError, ImageUnreadableError, NoPagesError, TooLargeError,
                      TransientError)
@@ -94,6 +95,11 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
                     if _reads_upright(again) or (again.mean_confidence or 0) > (res.mean_confidence or 0):
                         pre, res = turned, again
             words, mean = list(res.words), res.mean_confidence
+            h, w = pre.gray.shape[:2]
+            regions = block_ocr.weak_block_regions(words, w * POINTS_PER_INCH / pre.dpi, h * POINTS_PER_INCH / pre.dpi)
+            if regions:
+                words, reread = block_ocr.reread_blocks(words, block_ocr.crop_regions(pre.gray, pre.dpi, regions), ocr)
+                notes += reread
             rulings = grid.detect_rulings(pre.gray, pre.dpi)
             if len(rulings) >= SHAPE_MIN_RULINGS:
                 extent = BBox.enclosing([BBox(r.x0, r.y0, r.x1, r.y1) for r in rulings])
@@ -181,16 +187,43 @@ class Decorations:
         return [b for b in boxes if _spot(b) not in self._spots]
 
 
-def _layer_marks(renderer: PdfRenderer, index: int, layer, scanned: bool, decorations: Decorations) -> list:
-    """Ink marks of a text-layer page: on a scan with an accepted scanner text
-    layer, every mark; on a born-digital page, only marks inside its pasted
-    images (a signature or stamp pasted as a picture; page decorations left
-    out); none when it has no such image (nothing is rendered then)."""
+def _ink_image(renderer: PdfRenderer, index: int, layer, scanned: bool,
+               decorations: Decorations) -> tuple[np.ndarray, list[BBox] | None] | None:
+    """What to look for ink marks on in a text-layer page, as ``(rgb at
+    ink.MARK_DPI, pasted image boxes or None)``: on a scan with an accepted
+    scanner text layer, the whole page; on a born-digital page, only its
+    pasted images (a signature or stamp pasted as a picture; page
+    decorations left out); ``None`` when it has no such image (nothing is
+    rendered then)."""
     pasted = None if scanned else decorations.pasted(layer.image_boxes)
     if not scanned and not pasted:
+        return None
+    return renderer.render(index, ink.MARK_DPI), pasted
+
+
+def _block_crops(renderer: PdfRenderer, index: int, layer: TextLayer) -> list[block_ocr.BlockCrop]:
+    """Crops of a scanned page's signature blocks whose NIP the scanner's
+    text layer did not read (:mod:`pipeline.block_ocr`), rendered at
+    :data:`block_ocr.BLOCK_DPI`; the page is rendered only when there is one."""
+    regions = block_ocr.weak_block_regions(list(layer.words), layer.width_pt, layer.height_pt)
+    if not regions:
         return []
-    rgb = renderer.render(index, ink.MARK_DPI)
-    return ink.find_marks(rgb, ink.MARK_DPI, layer.words, pasted)
+    gray = cv2.cvtColor(renderer.render(index, block_ocr.BLOCK_DPI), cv2.COLOR_RGB2GRAY)
+    return block_ocr.crop_regions(gray, block_ocr.BLOCK_DPI, regions)
+
+
+def _finish_layer_page(page: PageResult, ink_image, crops: list[block_ocr.BlockCrop], ocr: TesseractOcr) -> PageResult:
+    """The part of a text-layer page that needs no PDF library (run in a
+    worker thread): signature blocks read again, ink marks, tables."""
+    try:
+        page.words, notes = block_ocr.reread_blocks(page.words, crops, ocr)
+    except OcrFailedError as e:
+        raise TransientError(f"OCR of page {page.page_no} did not finish.", detail=str(e)) from e
+    page.notes += notes
+    page.marks = ink.find_marks(ink_image[0], ink.MARK_DPI, page.words, ink_image[1]) if ink_image else []
+    page.marks_checked = True
+    page.tables = extract_tables(page)
+    return page
 
 
 def _open_pdf(path: Path) -> PdfRenderer:
@@ -300,10 +333,9 @@ def _pdf_page_job(path: Path, renderer: PdfRenderer, layers: TextLayers, decorat
             page = PageResult(page_no=i + 1, width_pt=layer.width_pt, height_pt=layer.height_pt,
                               text_source="text_layer", text_reader=reader, text_layer_quality=quality,
                               words=list(layer.words), rulings=rulings, shapes=symbols,
-                              notes=notes + (["scanner text layer accepted"] if scanned else []),
-                              marks=_layer_marks(renderer, i, layer, scanned, decorations), marks_checked=True)
-            page.tables = extract_tables(page)
-            return lambda: page
+                              notes=notes + (["scanner text layer accepted"] if scanned else []))
+            return partial(_finish_layer_page, page, _ink_image(renderer, i, layer, scanned, decorations),
+                           _block_crops(renderer, i, layer) if scanned else [], ocr)
         else:
             notes.append(f"text layer rejected (quality {quality:.2f} < {settings.text_layer_min_quality})")
     try:

@@ -30,7 +30,7 @@ from extractors.records import BBox, InkMark
 from rapidfuzz import fuzz
 
 from .layout import Line, Segment
-from .models import PageResult, Provenance, SignatureCheck, SopHeader, Table, TableCell
+from .models import NipCheck, PageResult, Provenance, SignatureCheck, SopHeader, Table, TableCell
 from .nip import check_nip
 from .signatory import _JABATAN_HEAD, _is_pangkat, _looks_like_name
 
@@ -42,8 +42,17 @@ DEFAULT_ZONE_PT = 72.0
 ZONE_MARGIN_PT = 30.0
 #: How far beside a block a paraf is looked for, points.
 PARAF_REACH_PT = 90.0
+#: A small mark nearer than this to the signature (points) is a piece of its
+#: stroke cut off by the printed line it crosses (erased as print), not a paraf.
+PARAF_MIN_GAP_PT = 15.0
 #: Lowest confidence of a handwriting mark accepted inside a pen zone.
 ZONE_MIN_CONFIDENCE = 0.3
+#: A NIP whose digits were read by OCR below this confidence (percent) is
+#: flagged for review even when it checks out: a digit under a pen stroke can
+#: come back as another digit that still forms a valid NIP (``19670903`` read
+#: ``19670908`` at 78 % on a Jabar PK). Every NIP read cleanly in the corpus
+#: scans comes back at 90 % or more.
+NIP_MIN_CONFIDENCE = 85.0
 #: Roles that require the official stamp (cap dinas) next to the signature: the
 #: approval of an SOP (PermenPAN-RB 35/2012, the SOP AP identity sheet).
 STAMP_REQUIRED_ROLES = frozenset({"disahkan_oleh"})
@@ -143,12 +152,19 @@ class _Block:
         return BBox(p.x0 - ZONE_MARGIN_PT, y0, p.x1 + ZONE_MARGIN_PT, top_name + 4)
 
 
+def _joined(seg: Segment, others: list[Segment]) -> Segment:
+    """``seg`` with the words of ``others`` printed on its line, left to right."""
+    words = [*seg.words, *(w for o in others if o.bbox.v_overlap(seg.bbox) > 0.5 for w in o.words)]
+    return Segment(tuple(sorted(words, key=lambda w: w.bbox.x0)))
+
+
 def _block_from_nip(nip_seg: Segment, raw: str, lines: list[Line], page_no: int, tables: list[BBox]) -> _Block:
     b = nip_seg.bbox
     x0, x1 = b.x0 - 20, b.x1 + 20
     name = pangkat = None
     heading: list[Segment] = []
     last_y = b.y0
+    pieces: list[Segment] = []  # pieces of a line cut by a pen stroke (``P`` and ``ina`` for Pembina)
     for s in _segments_above(lines, b.y0, x0, x1, tables):
         gap = last_y - s.bbox.y1
         text = s.text
@@ -157,15 +173,23 @@ def _block_from_nip(nip_seg: Segment, raw: str, lines: list[Line], page_no: int,
                 break
             if pangkat is None and _is_pangkat(text) and not _looks_like_name(text):
                 pangkat = s
-            elif _looks_like_name(text) or re.search(r"[A-Za-z]{3}", text):
-                name = s
+            elif re.search(r"[A-Za-z]{3}", text) and re.search(r"[A-Z]", text):
+                name = _joined(s, pieces)
+            else:
+                pieces.append(s)
             last_y = s.bbox.y0
+            continue
+        if s.bbox.v_overlap(name.bbox) > 0.5:  # the rest of the name's line (cut by a pen stroke)
+            name = _joined(name, [s])
+            last_y = min(last_y, s.bbox.y0)
             continue
         # above the name: the pen gap, then the heading lines (role, jabatan)
         if heading and gap > 24:
             break
         if not heading and gap > 170:
             break
+        if re.search(r"[a-z]{2}\.$", text.strip()):
+            break  # the last sentence of the body above the block (``... penghargaan dan sanksi.``)
         if _is_place_date(text) or _NIP_LABEL.search(text) or re.fullmatch(r"[A-Z][a-z]+,|\d{4}", text.strip()) \
                 or sum(c.isdigit() for c in text) > 0.3 * len(text):
             break
@@ -290,6 +314,13 @@ def _mark_in(zone: BBox, m: InkMark, share: float = 0.3) -> bool:
     return area > 0 and ix * iy >= share * area
 
 
+def _gap(a: BBox, b: BBox) -> float:
+    """Distance between two boxes (0 when they touch or overlap), points."""
+    dx = max(0.0, max(a.x0, b.x0) - min(a.x1, b.x1))
+    dy = max(0.0, max(a.y0, b.y0) - min(a.y1, b.y1))
+    return (dx * dx + dy * dy) ** 0.5
+
+
 def _handwriting_in(zone: BBox, page: PageResult, share: float) -> InkMark | None:
     """The largest handwriting mark (signature or paraf, confidence at least
     :data:`ZONE_MIN_CONFIDENCE`) with at least ``share`` of its area in ``zone``."""
@@ -307,11 +338,11 @@ def check_block(block: _Block, page: PageResult, extractor: str) -> SignatureChe
     printed = block.printed
     reach = BBox(printed.x0 - PARAF_REACH_PT, printed.y0 - 20, printed.x1 + PARAF_REACH_PT, printed.y1 + 20)
     parafs = [m for m in page.marks if m.kind == "paraf" and m is not sig and _mark_in(reach, m, 0.5)
-              and not (sig and _mark_in(sig.bbox, m, 0.3))]
+              and not (sig and _gap(sig.bbox, m.bbox) < PARAF_MIN_GAP_PT)]
     flags: list[str] = []
     nip_check = None
     if block.nip_raw:
-        nip_check = check_nip(block.nip_raw)
+        nip_check = _with_confidence(check_nip(block.nip_raw), block.nip_seg)
         if nip_check.status != "valid":
             flags.append("nip_invalid" if nip_check.status == "invalid" else "nip_flagged")
     elif block.role not in ("disahkan_oleh",):  # a regional head (Bupati) has no NIP
@@ -325,6 +356,8 @@ def check_block(block: _Block, page: PageResult, extractor: str) -> SignatureChe
     if role in STAMP_REQUIRED_ROLES and not stamps and examined:
         flags.append("stamp_missing")
     name_words = list(block.name.words) if block.name else []
+    if any(w.confidence is not None for w in name_words):
+        extractor = "tesseract"  # read again by OCR on a scanner-text-layer page (pipeline.block_ocr)
     stamp = stamps[0] if stamps else None
     return SignatureCheck(
         role=role, page_no=block.page_no, jabatan=_heading_text(block),
@@ -341,6 +374,26 @@ def check_block(block: _Block, page: PageResult, extractor: str) -> SignatureChe
         stamp_bbox=_tuple(stamp.bbox) if stamp else None, stamp_colour=stamp.colour if stamp else None,
         paraf=bool(parafs) if examined else None, paraf_bbox=_tuple(parafs[0].bbox) if parafs else None,
         flags=flags)
+
+
+def _low_confidence(nip_seg: Segment | None) -> float | None:
+    """The lowest OCR confidence (percent) of the NIP's digit words when under
+    :data:`NIP_MIN_CONFIDENCE`; ``None`` when all are above it or carry none."""
+    confs = [w.confidence for w in (nip_seg.words if nip_seg else ()) if w.confidence is not None
+             and any(c.isdigit() for c in w.text)]
+    low = min(confs, default=None)
+    return low if low is not None and low < NIP_MIN_CONFIDENCE else None
+
+
+def _with_confidence(check: NipCheck, nip_seg: Segment | None) -> NipCheck:
+    """``check`` turned from ``valid`` to ``flag`` when its digits were read
+    with low OCR confidence (:data:`NIP_MIN_CONFIDENCE`)."""
+    low = _low_confidence(nip_seg)
+    if low is None:
+        return check
+    reason = f"digits read by OCR at only {low:.0f} % confidence: check them on the page"
+    return check.model_copy(update={"status": "flag" if check.status == "valid" else check.status,
+                                    "reasons": [*check.reasons, reason]})
 
 
 def _signed_confidence(sig: InkMark | None, examined: bool, page: PageResult) -> float | None:

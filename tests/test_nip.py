@@ -40,6 +40,16 @@ def test_ocr_letters_inside_the_number_are_undone():
     assert check_nip("1976O7O1 2009O1 1 OO5").digits == "197607012009011005"
 
 
+def test_letters_read_inside_the_number_flag_it_for_review():
+    """A 3 under a pen stroke read as B (a Jabar PK prints 19670903, the OCR
+    reads 1967090B): the number decodes, but a letter stood for a digit."""
+    n = check_nip("1967090B 199303 2 006")
+    assert n.digits == "196709081993032006" and n.status == "flag"
+    assert n.reasons == ["letters read inside the number (B as 8): check the digits on the page"]
+    assert check_nip("1967O9O8 199303 2 OO6").status == "flag"
+    assert check_nip("1967090B 199313 2 006").status == "invalid"  # a failed rule still wins
+
+
 def test_extract_nip_from_signature_lines():
     assert extract_nip("NUBLATI, SE, M.Si NIP. 1969024199003 2 002") == "1969024199003 2 002"
     assert extract_nip("NIP.19690241990032002") == "19690241990032002"

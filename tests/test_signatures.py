@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from extractors.ink import find_marks, iou, page_signatures
-from extractors.records import BBox, Word
+from extractors.records import BBox, InkMark, Word
 from pipeline.layout import build_lines
 from pipeline.models import PageResult
 from pipeline.signatures import check_signatures
@@ -294,6 +294,41 @@ def test_pen_stroke_read_as_a_tall_word_is_not_part_of_the_name():
     words.append(Word("A-", BBox(350, 622, 372, 694), None))  # 72 points tall, down across the name line
     c = _check(words)[0]
     assert c.nama == "SITI AMINAH"
+
+
+def test_nip_read_with_low_ocr_confidence_is_flagged():
+    words = _words([("Kepala", 350, 600), ("SITI", 380, 680), ("AMINAH", 410, 680), ("NIP.", 350, 694),
+                    ("19581213", 380, 694), ("199703", 440, 694), ("1", 482, 694), ("003", 492, 694)])
+    assert _check(words)[0].nip_check.status == "valid"
+    words[4] = Word("19581213", words[4].bbox, 78.0)
+    c = _check(words)[0]
+    assert c.nip_check.status == "flag" and "nip_flagged" in c.flags
+    assert c.nip_check.reasons == ["digits read by OCR at only 78 % confidence: check them on the page"]
+
+
+def test_name_line_cut_by_a_pen_stroke_is_one_name():
+    """``Ir. R.`` and ``ULLAH FATHUL ALIM, MP`` are one name line cut by the
+    stroke (a scanner's text layer); ``P`` and ``ina`` are the pangkat
+    ``Pembina`` cut the same way, not the name; the body's last sentence above
+    the block is not its heading."""
+    words = _words([("rangka", 350, 560), ("pemberian", 392, 560), ("sanksi.", 450, 560),
+                    ("Ir.", 350, 680), ("R.", 370, 680), ("ULLAH", 410, 680), ("FATHUL", 446, 680),
+                    ("P", 380, 694), ("ina", 420, 694), ("NIP.", 350, 708), ("196009151990031006", 380, 708)])
+    c = _check(words)[0]
+    assert c.nama == "Ir. R. ULLAH FATHUL" and c.jabatan is None
+
+
+def test_stroke_cut_off_below_the_nip_line_is_not_a_paraf():
+    """The pen stroke crosses the NIP line; erasing the print cuts its tail off
+    into a small mark 11 points below the signature: not a paraf. A mark in
+    the margin beside the block is one."""
+    words = _words([("Kepala", 350, 600), ("SITI", 380, 680), ("AMINAH", 410, 680), ("NIP.", 350, 694),
+                    ("195812131997031003", 380, 694)])
+    sig = InkMark(kind="signature", bbox=BBox(380, 630, 440, 676), confidence=0.9, colour="black")
+    tail = InkMark(kind="paraf", bbox=BBox(390, 687, 410, 716), confidence=0.74, colour="black")
+    assert _check(words, [sig, tail])[0].paraf is False
+    beside = InkMark(kind="paraf", bbox=BBox(300, 680, 325, 700), confidence=0.8, colour="blue")
+    assert _check(words, [sig, tail, beside])[0].paraf_bbox == (300, 680, 325, 700)
 
 
 def test_name_printed_differently_on_two_pages_is_flagged():

@@ -21,13 +21,14 @@ SELECT original_name, doc_type, year, document_id, role, jabatan, nama, nip,
            CASE WHEN stamp_required AND stamp = false THEN 'cap dinas tidak ada' END,
            CASE WHEN role = 'paraf' AND paraf = false THEN 'paraf tidak ada' END,
            CASE WHEN nip_status = 'invalid' THEN 'NIP tidak sah: ' || array_to_string(nip_reasons, '; ') END,
+           CASE WHEN nip_status = 'flag' THEN 'NIP perlu diperiksa: ' || array_to_string(nip_reasons, '; ') END,
            CASE WHEN NOT name_consistent THEN 'nama tercetak berbeda: ' || array_to_string(name_variants, ' / ') END
        ) AS masalah,
        page_no
 FROM rpt_signatures
 WHERE signed = false OR (stamp_required AND stamp = false) OR (role = 'paraf' AND paraf = false)
-   OR nip_status = 'invalid' OR NOT name_consistent;
-COMMENT ON VIEW rpt_missing_signatures IS 'Which documents lack a required signature, stamp or paraf (a row of a Paraf column left empty), print an invalid NIP, or print a signer''s name differently on different pages; one row per signatory with the problem in words (Indonesian).';
+   OR nip_status IN ('invalid', 'flag') OR NOT name_consistent;
+COMMENT ON VIEW rpt_missing_signatures IS 'Which documents lack a required signature, stamp or paraf (a row of a Paraf column left empty), print an invalid NIP or one to check (a PPPK number, digits read unsurely by OCR), or print a signer''s name differently on different pages; one row per signatory with the problem in words (Indonesian).';
 
 CREATE OR REPLACE VIEW rpt_page_signatures AS
 SELECT d.original_name, m.document_id, m.page_no, m.kind, m.confidence, m.colour, m.pasted, m.context,
