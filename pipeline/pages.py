@@ -75,7 +75,8 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
     :func:`_reads_upright`) is its orientation asked of Tesseract OSD (checked
     when unsure), and the turned page kept if it reads better: most pages come
     upright, and OSD costs as much as a third of a page's OCR. Tables are
-    extracted and weak cells OCR-ed again. Raises :class:`TransientError`
+    extracted and weak cells OCR-ed again; so are signature blocks whose NIP
+    was not read (:mod:`pipeline.block_ocr`). Raises :class:`TransientError`
     when Tesseract dies."""
     notes = list(notes or [])
     try:
@@ -308,7 +309,8 @@ def _pdf_page_job(path: Path, renderer: PdfRenderer, layers: TextLayers, decorat
                   settings: Settings, ocr: TesseractOcr) -> Callable[[], PageResult]:
     """Read page ``i`` as far as needs PDFium or pdfplumber (neither is
     thread-safe: this runs in the caller's thread) and return the rest as a job:
-    the finished page, or the OCR of its rendered image."""
+    for a text-layer page its ink marks, tables and weak signature blocks read
+    again (:func:`_finish_layer_page`), else the OCR of its rendered image."""
     notes: list[str] = []
     if renderer.is_empty(i):
         w, h = renderer.page_size(i)

@@ -86,6 +86,18 @@ def _role(text: str) -> str | None:
     return next((name for name, rx in _ROLES if rx.search(text)), None)
 
 
+#: The jabatan of an elected regional head (kepala daerah): no NIP is printed
+#: under it (a Gubernur, Bupati or Wali Kota is not a civil servant, UU 23/2014).
+_REGIONAL_HEAD = re.compile(r"^\s*(a\.?n\.?\s+)?(wakil\s+)?(gubernur|bupati|wali\s*kota)\b", re.I)
+
+
+def _regional_head_heading(text: str) -> bool:
+    """A signature heading naming a regional head: ``GUBERNUR JAWA BARAT,``
+    (upper case or ending with a comma; not a sentence mentioning one)."""
+    t = text.strip()
+    return bool(_REGIONAL_HEAD.match(t)) and len(t) < 60 and (t.endswith(",") or t.upper() == t)
+
+
 def _clean(s: str | None) -> str | None:
     if not s:
         return None
@@ -204,9 +216,10 @@ def _block_from_nip(nip_seg: Segment, raw: str, lines: list[Line], page_no: int,
     return _Block(page_no, role, heading, name, pangkat, nip_seg, raw)
 
 
-def _block_from_heading(seg: Segment, role: str, lines: list[Line], page_no: int) -> _Block | None:
-    """A role heading with no NIP under it: the first name-like segment below
-    it after a pen-sized gap (within about 2 inches)."""
+def _block_from_heading(seg: Segment, role: str | None, lines: list[Line], page_no: int) -> _Block | None:
+    """A role heading (or a regional head's jabatan, ``role`` None) with no NIP
+    under it: the first name-like segment below it after a pen-sized gap
+    (within about 2 inches)."""
     b = seg.bbox
     below = sorted((s for ln in lines for s in ln.segments
                     if s.bbox.y0 >= b.y1 and s.bbox.y0 - b.y1 < 150 and _overlaps_band(s, b.x0 - 40, b.x1 + 40)),
@@ -268,7 +281,8 @@ def find_blocks(lines: list[Line], page_no: int, tables: list[BBox] | None = Non
     for ln in lines:
         for s in ln.segments:
             role = _role(s.text)
-            if role and len(s.text) < 60 and not re.search(r"selanjutnya|disebut|selaku", s.text, re.I):
+            if (role and len(s.text) < 60 and not re.search(r"selanjutnya|disebut|selaku", s.text, re.I)
+                    or _regional_head_heading(s.text)):
                 blk = _block_from_heading(s, role, lines, page_no)
                 if blk and not any(_same_name_box(blk, o) for o in blocks):
                     blocks.append(blk)
@@ -329,8 +343,9 @@ def _handwriting_in(zone: BBox, page: PageResult, share: float) -> InkMark | Non
     return max(hand, key=lambda m: m.bbox.width * m.bbox.height, default=None)
 
 
-def check_block(block: _Block, page: PageResult, extractor: str) -> SignatureCheck:
-    """Match the page's ink marks to one block and check its NIP."""
+def check_block(block: _Block, page: PageResult, extractor: str, not_parafs: tuple[BBox, ...] = ()) -> SignatureCheck:
+    """Match the page's ink marks to one block and check its NIP; marks at
+    ``not_parafs`` (see :func:`_repeated_marks`) are never its paraf."""
     zone = block.zone()
     sig = _handwriting_in(zone, page, 0.3)
     wide = BBox(zone.x0 - 36, zone.y0 - 36, zone.x1 + 36, (block.nip_seg.bbox.y1 if block.nip_seg else zone.y1) + 20)
@@ -338,15 +353,15 @@ def check_block(block: _Block, page: PageResult, extractor: str) -> SignatureChe
     printed = block.printed
     reach = BBox(printed.x0 - PARAF_REACH_PT, printed.y0 - 20, printed.x1 + PARAF_REACH_PT, printed.y1 + 20)
     parafs = [m for m in page.marks if m.kind == "paraf" and m is not sig and _mark_in(reach, m, 0.5)
-              and not (sig and _gap(sig.bbox, m.bbox) < PARAF_MIN_GAP_PT)]
+              and not (sig and _gap(sig.bbox, m.bbox) < PARAF_MIN_GAP_PT) and m.bbox not in not_parafs]
     flags: list[str] = []
     nip_check = None
     if block.nip_raw:
         nip_check = _with_confidence(check_nip(block.nip_raw), block.nip_seg)
         if nip_check.status != "valid":
             flags.append("nip_invalid" if nip_check.status == "invalid" else "nip_flagged")
-    elif block.role not in ("disahkan_oleh",):  # a regional head (Bupati) has no NIP
-        flags.append("no_nip")
+    elif block.role != "disahkan_oleh" and not any(_REGIONAL_HEAD.match(h.text) for h in block.heading):
+        flags.append("no_nip")  # an SOP's approver or a regional head (Bupati, Gubernur) prints none
     examined = page.marks_checked
     if not examined:
         flags.append("ink_not_checked")
@@ -496,6 +511,7 @@ def check_signatures(pages: list[PageResult], page_lines: list[tuple[int, str, l
     ``name_differs_between_pages`` (seed 004 prints NUBLATI and NURIA NI for
     one Camat)."""
     by_page = {p.page_no: p for p in pages}
+    repeated = _repeated_marks(pages)
     out: list[SignatureCheck] = []
     for page_no, extractor, lines in page_lines:
         page = by_page[page_no]
@@ -505,10 +521,31 @@ def check_signatures(pages: list[PageResult], page_lines: list[tuple[int, str, l
             sop = _sop_block(sop_header, lines)
             if sop is not None and sop.name is not None:
                 blocks = [b for b in blocks if not _same_name_box(b, sop)] + [sop]
-        out += [check_block(b, page, extractor) for b in blocks]
+        out += [check_block(b, page, extractor, repeated.get(page_no, ())) for b in blocks]
         out += check_paraf_columns(page, extractor)
     flag_name_variants(out)
     return out
+
+
+#: Two small marks on different pages of a document within this many points
+#: of each other on every side are one artefact of the paper (a punch hole's
+#: shadow, a staple), not handwriting: a hand never puts initials twice on
+#: exactly the same spot.
+REPEAT_PT = 6.0
+
+
+def _repeated_marks(pages: list[PageResult]) -> dict[int, tuple[BBox, ...]]:
+    """Per page number, the boxes of its small handwriting marks (``paraf``)
+    that recur at the same place (:data:`REPEAT_PT`) on another page of the
+    document (``jabar-datapk-pk-tahun-2016.pdf`` shows two punch-hole shadows
+    80 mm apart in the left margin of pages 2 and 3)."""
+    small = [(p.page_no, m.bbox) for p in pages for m in p.marks if m.kind == "paraf"]
+    out: dict[int, list[BBox]] = defaultdict(list)
+    for page_no, box in small:
+        if any(n != page_no and max(abs(box.x0 - o.x0), abs(box.y0 - o.y0), abs(box.x1 - o.x1),
+                                    abs(box.y1 - o.y1)) <= REPEAT_PT for n, o in small):
+            out[page_no].append(box)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 _DEGREES = re.compile(r"\b(Prof|Dr|Drs|Dra|Ir|H|Hj|S\.?\s?[A-Za-z]{1,4}|M\.?\s?[A-Za-z]{1,4}|SE|SH|ST|MM|MT|MH|MSi|MAP|Ak)\b\.?", re.I)
@@ -521,10 +558,21 @@ def _norm_name(name: str | None) -> str:
     return re.sub(r"[^A-Z]", "", _DEGREES.sub(" ", name or "").upper())
 
 
+def _pen_across_name(c: SignatureCheck) -> bool:
+    """The signature covers at least half the height of the printed name: what
+    was read of the name under the stroke says little about how it is printed."""
+    if not (c.signature_bbox and c.name_provenance.bbox):
+        return False
+    s, n = BBox(*c.signature_bbox), BBox(*c.name_provenance.bbox)
+    return n.h_overlap(s) > 0 and min(s.y1, n.y1) - max(s.y0, n.y0) >= 0.5 * n.height
+
+
 def flag_name_variants(checks: list[SignatureCheck]) -> None:
     """Flag (in place) blocks of one signatory that print different names:
     grouped by NIP digits when printed, else by role (one PIHAK KEDUA per
-    document)."""
+    document). Names with the pen across them (:func:`_pen_across_name`) are
+    not compared: a scanner read ``Ir. R. ABO H FATHUL ALlM`` on one page and
+    ``Ir. R. ULLAH FATHUL ALlM`` on the next under the same signature."""
     groups: dict[str, list[SignatureCheck]] = defaultdict(list)
     for c in checks:
         key = f"nip:{c.nip_check.digits}" if c.nip_check and len(c.nip_check.digits) >= 15 else f"role:{c.role}"
@@ -532,7 +580,8 @@ def flag_name_variants(checks: list[SignatureCheck]) -> None:
             continue  # many different people share these roles
         groups[key].append(c)
     for members in groups.values():
-        names = sorted({_norm_name(c.nama) for c in members if c.nama and _norm_name(c.nama)})
+        names = sorted({_norm_name(c.nama) for c in members
+                        if c.nama and _norm_name(c.nama) and not _pen_across_name(c)})
         if any(fuzz.ratio(a, b) < SAME_NAME_RATIO for i, a in enumerate(names) for b in names[i + 1:]):
             variants = sorted({c.nama for c in members if c.nama})
             for c in members:

@@ -97,3 +97,5 @@ def test_scanner_layer_block_under_a_stroke_is_read_again(corpus, processed):
     # the other party's blocks were valid and are left as the scanner read them
     assert blocks[(1, "pihak_kedua")].name_provenance.extractor == "pdfium"
     assert blocks[(1, "pihak_kedua")].nip_check.status == "valid"
+    # its name is read two ways under the pen (ABO H / ULLAH FATHUL ALlM): not taken as printed two ways
+    assert not any("name_differs_between_pages" in c.flags for c in doc.signatures)

@@ -346,6 +346,67 @@ def test_name_printed_differently_on_two_pages_is_flagged():
     assert checks[0].name_variants == ["NUBLATI", "NURIA NI"]
 
 
+def test_names_read_under_the_pen_are_not_compared():
+    """The same NIP under two differently read names: flagged when the names
+    are printed clear of the signature (seed 004), not when the pen crosses
+    them (the scanner reads what the stroke leaves)."""
+    nip = "196009151990031006"
+
+    def pages_with(crossing: bool):
+        pages, lines = [], []
+        for k, name in ((1, "ABO"), (2, "ULLAH")):
+            ws = _words([("Kepala", 100, 600), ("Ir.", 100, 680), (name, 125, 680), ("FATHUL", 165, 680),
+                         ("NIP.", 100, 694), (nip, 130, 694)])
+            sig = BBox(110, 630, 200, 688) if crossing else BBox(110, 630, 200, 676)
+            pages.append(PageResult(page_no=k, width_pt=595, height_pt=842, text_source="ocr", dpi=300, words=ws,
+                                    marks=[InkMark(kind="signature", bbox=sig, confidence=0.9)], marks_checked=True))
+            lines.append((k, "tesseract", build_lines(ws)))
+        return check_signatures(pages, lines)
+
+    assert all("name_differs_between_pages" in c.flags for c in pages_with(crossing=False))
+    assert not any("name_differs_between_pages" in c.flags for c in pages_with(crossing=True))
+
+
+@pytest.mark.corpus
+def test_regional_head_block_without_nip(corpus, processed):
+    """Page 3 of this scanned PK, checked by eye: GUBERNUR JAWA BARAT, signed in
+    blue across AHMAD HERYAWAN, no NIP printed (a Gubernur is elected, not a
+    civil servant); two punch-hole shadows in the left margin, 80 mm apart, at
+    the same place on pages 2 and 3, are not parafs."""
+    doc = processed(corpus / "pk" / "jabar-datapk-pk-tahun-2016.pdf")
+    p3 = {c.nama: c for c in doc.signatures if c.page_no == 3}
+    assert set(p3) == {"AHMAD HERYAWAN", "TOTO MOHAMAD TOHA"}
+    g = p3["AHMAD HERYAWAN"]
+    assert g.jabatan == "GUBERNUR JAWA BARAT" and g.nip_raw is None and g.flags == []
+    assert g.signed is True and g.signature_colour == "blue" and g.paraf is False
+    assert not any(c.paraf for c in doc.signatures)
+
+
+def test_regional_head_heading_opens_a_block_without_nip():
+    checks = _check(_words([("GUBERNUR", 100, 540), ("JAWA", 160, 540), ("BARAT,", 190, 540),
+                            ("AHMAD", 130, 620), ("HERYAWAN", 170, 620),
+                            ("Gubernur", 350, 300), ("Jawa", 400, 300), ("Barat", 430, 300), ("menetapkan", 465, 300),
+                            ("target", 530, 300), ("kinerja", 570, 300), ("DINAS", 360, 380)]))
+    assert [(c.nama, c.jabatan, c.flags) for c in checks] == [("AHMAD HERYAWAN", "GUBERNUR JAWA BARAT", ["unsigned"])]
+
+
+def test_a_mark_repeated_on_two_pages_is_not_a_paraf():
+    """A paraf is put by hand: the same small mark at the same spot on two
+    pages is the paper's (a punch hole), not initials."""
+    pages, lines = [], []
+    hole = [BBox(33, 642, 50, 652), BBox(29, 642, 46, 652)]
+    for k in (1, 2):
+        ws = _words([("Kepala", 100, 600), ("SITI", 100, 680), ("AMINAH", 130, 680), ("NIP.", 100, 694),
+                     ("195812131997031003", 130, 694)])
+        marks = [InkMark(kind="signature", bbox=BBox(110, 630, 180, 676), confidence=0.9),
+                 InkMark(kind="paraf", bbox=hole[k - 1], confidence=0.7)]
+        pages.append(PageResult(page_no=k, width_pt=595, height_pt=842, text_source="ocr", dpi=300, words=ws,
+                                marks=marks, marks_checked=True))
+        lines.append((k, "tesseract", build_lines(ws)))
+    assert [c.paraf for c in check_signatures(pages, lines)] == [False, False]
+    assert check_signatures(pages[:1], lines[:1])[0].paraf is True
+
+
 @pytest.mark.corpus
 def test_warehouse_signatures_and_missing(corpus, processed, tmp_path):
     """One row per signatory per document; the museum file's unsigned PIHAK
