@@ -69,14 +69,16 @@ class BlockCrop:
 
 def weak_block_regions(words: list[Word], width_pt: float, height_pt: float) -> list[BBox]:
     """Regions (page points, inside ``(0, 0, width_pt, height_pt)``) of the
-    signature blocks on a page whose NIP is missing or not valid: the pen
+    signature blocks on a page whose NIP is missing (where one is expected,
+    ``_Block.expects_nip``) or not valid: the pen
     zone and the printed block, at least :data:`MIN_HALF_WIDTH_PT` either
     side of the block's centre, with :data:`MARGIN_PT` around, reaching
     :data:`MISSING_LINES_BELOW` name heights under the name when no NIP line
     was read."""
     out = []
     for b in find_blocks(build_lines(words), 0):
-        if b.nip_raw and check_nip(b.nip_raw).status == "valid":
+        weak = check_nip(b.nip_raw).status != "valid" if b.nip_raw else b.expects_nip
+        if not weak:
             continue
         box = b.zone().union(b.printed)
         half = max(box.width / 2, MIN_HALF_WIDTH_PT)

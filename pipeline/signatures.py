@@ -151,6 +151,12 @@ class _Block:
         self.name, self.pangkat, self.nip_seg, self.nip_raw = name, pangkat, nip_seg, nip_raw
 
     @property
+    def expects_nip(self) -> bool:
+        """Whether a NIP belongs under this block: not under an SOP's approver
+        or a regional head (Bupati, Gubernur), who print none."""
+        return self.role != "disahkan_oleh" and not any(_REGIONAL_HEAD.match(h.text) for h in self.heading)
+
+    @property
     def printed(self) -> BBox:
         segs = [s for s in [*self.heading, self.name, self.pangkat, self.nip_seg] if s is not None]
         return BBox.enclosing([s.bbox for s in segs])
@@ -360,8 +366,8 @@ def check_block(block: _Block, page: PageResult, extractor: str, not_parafs: tup
         nip_check = _with_confidence(check_nip(block.nip_raw), block.nip_seg)
         if nip_check.status != "valid":
             flags.append("nip_invalid" if nip_check.status == "invalid" else "nip_flagged")
-    elif block.role != "disahkan_oleh" and not any(_REGIONAL_HEAD.match(h.text) for h in block.heading):
-        flags.append("no_nip")  # an SOP's approver or a regional head (Bupati, Gubernur) prints none
+    elif block.expects_nip:
+        flags.append("no_nip")
     examined = page.marks_checked
     if not examined:
         flags.append("ink_not_checked")
