@@ -168,7 +168,7 @@ def find_stamps(gray: np.ndarray, ink: np.ndarray, colour: np.ndarray, hue: np.n
         if text < RING_MIN_TEXT:
             continue  # paper inside the rim: a pen loop (a round signature), not a stamp
         box = BBox(cx - rx * 1.06, cy - ry * 1.06, cx + rx * 1.06, cy + ry * 1.06)
-        if any(iou(box, b) > 0.3 or _inside(box, b) for b, _, _ in found):
+        if any(iou(box, b) > 0.3 or b.contains(box) for b, _, _ in found):
             continue
         x0, y0, x1, y1 = (max(0, int(v)) for v in (box.x0, box.y0, box.x1, box.y1))
         if np.count_nonzero(ink[y0:y1, x0:x1]) > 0.45 * max(1, (x1 - x0) * (y1 - y0)):
@@ -189,10 +189,6 @@ def iou(a: BBox, b: BBox) -> float:
     inter = ix * iy
     union = a.width * a.height + b.width * b.height - inter
     return inter / union if union > 0 else 0.0
-
-
-def _inside(a: BBox, b: BBox) -> bool:
-    return a.x0 >= b.x0 and a.y0 >= b.y0 and a.x1 <= b.x1 and a.y1 <= b.y1
 
 
 def _erase_rulings(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -68,6 +68,10 @@ class BBox:
         return (self.x0 - margin <= other.cx <= self.x1 + margin
                 and self.y0 - margin <= other.cy <= self.y1 + margin)
 
+    def contains(self, other: "BBox") -> bool:
+        """True when ``other`` lies wholly inside this box (edges may touch)."""
+        return self.x0 <= other.x0 and self.y0 <= other.y0 and other.x1 <= self.x1 and other.y1 <= self.y1
+
     @staticmethod
     def enclosing(boxes: "list[BBox]") -> "BBox":
         """Smallest box around ``boxes``; raises ``ValueError`` on an empty list."""

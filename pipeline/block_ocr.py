@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -105,6 +106,18 @@ def crop_regions(gray: np.ndarray, dpi: int, regions: list[BBox]) -> list[BlockC
     return crops
 
 
+def weak_block_crops(words: list[Word], width_pt: float, height_pt: float,
+                     page_image: Callable[[], tuple[np.ndarray, int]]) -> list[BlockCrop]:
+    """The weak blocks of a page (:func:`weak_block_regions`) cut out of the
+    8-bit page image that ``page_image()`` returns with its dpi, called only
+    when there is a weak block (a text-layer page is then rendered)."""
+    regions = weak_block_regions(words, width_pt, height_pt)
+    if not regions:
+        return []
+    gray, dpi = page_image()
+    return crop_regions(gray, dpi, regions)
+
+
 def _nip_score(words: list[Word], region: BBox) -> tuple[int, int, frozenset[str]]:
     """How well the blocks in ``region`` read: best NIP status rank, then how
     near the NIP comes to 18 digits; and the roles found there."""
@@ -142,10 +155,6 @@ def _kept(words: list[Word], crop: BlockCrop) -> list[Word]:
     return out
 
 
-def _inside(region: BBox, box: BBox) -> bool:
-    return region.x0 <= box.x0 and region.y0 <= box.y0 and box.x1 <= region.x1 and box.y1 <= region.y1
-
-
 def reread_blocks(words: list[Word], crops: list[BlockCrop], ocr: TesseractOcr) -> tuple[list[Word], list[str]]:
     """The page ``words`` with each block of ``crops`` replaced by its
     second reading where that reads the NIP better (see the module notes),
@@ -158,7 +167,7 @@ def reread_blocks(words: list[Word], crops: list[BlockCrop], ocr: TesseractOcr) 
     for crop, res in zip(crops, results):
         r = crop.region
         new = _kept(list(res.words), crop)
-        candidate = [w for w in words if not _inside(r, w.bbox)] + new
+        candidate = [w for w in words if not r.contains(w.bbox)] + new
         old_rank, old_len, old_roles = _nip_score(words, r)
         new_rank, new_len, new_roles = _nip_score(candidate, r)
         if (new_rank, new_len) > (old_rank, old_len) and old_roles <= new_roles:

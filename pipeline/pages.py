@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from functools import partial
 from typing import Callable, Iterator
@@ -79,7 +79,7 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
     was not read (:mod:`pipeline.block_ocr`). Raises :class:`TransientError`
     when Tesseract dies."""
     notes = list(notes or [])
-    try:
+    with _ocr_failure_is_transient(page_no):
         pre = preprocess.preprocess(image, dpi, settings.ocr_dpi)
         ink_share = preprocess.ink_ratio(pre.gray)
         rulings, symbols = [], []
@@ -96,18 +96,15 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
                     if _reads_upright(again) or (again.mean_confidence or 0) > (res.mean_confidence or 0):
                         pre, res = turned, again
             words, mean = list(res.words), res.mean_confidence
-            h, w = pre.gray.shape[:2]
-            regions = block_ocr.weak_block_regions(words, w * POINTS_PER_INCH / pre.dpi, h * POINTS_PER_INCH / pre.dpi)
-            if regions:
-                words, reread = block_ocr.reread_blocks(words, block_ocr.crop_regions(pre.gray, pre.dpi, regions), ocr)
-                notes += reread
             rulings = grid.detect_rulings(pre.gray, pre.dpi)
             if len(rulings) >= SHAPE_MIN_RULINGS:
                 extent = BBox.enclosing([BBox(r.x0, r.y0, r.x1, r.y1) for r in rulings])
                 symbols = shapes.detect_shapes(pre.gray, pre.dpi, within=extent)
         h, w = pre.gray.shape[:2]
         s = POINTS_PER_INCH / pre.dpi
-        notes += list(pre.notes)
+        crops = block_ocr.weak_block_crops(words, w * s, h * s, lambda: (pre.gray, pre.dpi))
+        words, reread = block_ocr.reread_blocks(words, crops, ocr)
+        notes += reread + list(pre.notes)
         page = PageResult(page_no=page_no, width_pt=w * s, height_pt=h * s, text_source="ocr",
                           text_layer_quality=text_layer_quality, rotation=pre.rotation, skew_angle=pre.skew_angle,
                           dpi=pre.dpi, mean_confidence=round(mean, 1) if mean is not None else None,
@@ -119,9 +116,16 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
             n = reocr_weak_cells(page.tables, pre.gray, pre.dpi, ocr, settings.cell_reocr_confidence)
             if n:
                 page.notes.append(f"{n} table cell(s) read better in a second OCR pass")
+    return page
+
+
+@contextmanager
+def _ocr_failure_is_transient(page_no: int) -> Iterator[None]:
+    """Tesseract dying on page ``page_no`` raises :class:`TransientError` (the document is retried)."""
+    try:
+        yield
     except OcrFailedError as e:
         raise TransientError(f"OCR of page {page_no} did not finish.", detail=str(e)) from e
-    return page
 
 
 #: A first reading with at least this many words at this mean confidence (percent)
@@ -204,22 +208,18 @@ def _ink_image(renderer: PdfRenderer, index: int, layer, scanned: bool,
 
 def _block_crops(renderer: PdfRenderer, index: int, layer: TextLayer) -> list[block_ocr.BlockCrop]:
     """Crops of a scanned page's signature blocks whose NIP the scanner's
-    text layer did not read (:mod:`pipeline.block_ocr`), rendered at
+    text layer did not read (:func:`block_ocr.weak_block_crops`), rendered at
     :data:`block_ocr.BLOCK_DPI`; the page is rendered only when there is one."""
-    regions = block_ocr.weak_block_regions(list(layer.words), layer.width_pt, layer.height_pt)
-    if not regions:
-        return []
-    gray = cv2.cvtColor(renderer.render(index, block_ocr.BLOCK_DPI), cv2.COLOR_RGB2GRAY)
-    return block_ocr.crop_regions(gray, block_ocr.BLOCK_DPI, regions)
+    dpi = block_ocr.BLOCK_DPI
+    return block_ocr.weak_block_crops(list(layer.words), layer.width_pt, layer.height_pt,
+                                      lambda: (cv2.cvtColor(renderer.render(index, dpi), cv2.COLOR_RGB2GRAY), dpi))
 
 
 def _finish_layer_page(page: PageResult, ink_image, crops: list[block_ocr.BlockCrop], ocr: TesseractOcr) -> PageResult:
     """The part of a text-layer page that needs no PDF library (run in a
     worker thread): signature blocks read again, ink marks, tables."""
-    try:
+    with _ocr_failure_is_transient(page.page_no):
         page.words, notes = block_ocr.reread_blocks(page.words, crops, ocr)
-    except OcrFailedError as e:
-        raise TransientError(f"OCR of page {page.page_no} did not finish.", detail=str(e)) from e
     page.notes += notes
     page.marks = ink.find_marks(ink_image[0], ink.MARK_DPI, page.words, ink_image[1]) if ink_image else []
     page.marks_checked = True

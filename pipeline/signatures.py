@@ -397,20 +397,13 @@ def check_block(block: _Block, page: PageResult, extractor: str, not_parafs: tup
         flags=flags)
 
 
-def _low_confidence(nip_seg: Segment | None) -> float | None:
-    """The lowest OCR confidence (percent) of the NIP's digit words when under
-    :data:`NIP_MIN_CONFIDENCE`; ``None`` when all are above it or carry none."""
-    confs = [w.confidence for w in (nip_seg.words if nip_seg else ()) if w.confidence is not None
-             and any(c.isdigit() for c in w.text)]
-    low = min(confs, default=None)
-    return low if low is not None and low < NIP_MIN_CONFIDENCE else None
-
-
 def _with_confidence(check: NipCheck, nip_seg: Segment | None) -> NipCheck:
-    """``check`` turned from ``valid`` to ``flag`` when its digits were read
-    with low OCR confidence (:data:`NIP_MIN_CONFIDENCE`)."""
-    low = _low_confidence(nip_seg)
-    if low is None:
+    """``check`` turned from ``valid`` to ``flag`` when a digit word of the NIP
+    was read by OCR below :data:`NIP_MIN_CONFIDENCE` (text-layer words carry
+    no confidence and are left alone)."""
+    low = min((w.confidence for w in (nip_seg.words if nip_seg else ()) if w.confidence is not None
+               and any(c.isdigit() for c in w.text)), default=None)
+    if low is None or low >= NIP_MIN_CONFIDENCE:
         return check
     reason = f"digits read by OCR at only {low:.0f} % confidence: check them on the page"
     return check.model_copy(update={"status": "flag" if check.status == "valid" else check.status,
