@@ -78,7 +78,10 @@ def _resample(image: np.ndarray, dpi: int) -> np.ndarray:
         return image
     f = MARK_DPI / dpi
     interp = cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC
-    return cv2.resize(image, (max(1, round(image.shape[1] * f)), max(1, round(image.shape[0] * f))), interpolation=interp)
+    # by factor, not by target size: 300 -> 150 dpi then takes OpenCV's fast
+    # path for whole-number area factors (4 instead of 33 ms for an A4 page
+    # in colour; a target size of an odd-sized page is not exactly half)
+    return cv2.resize(image, None, fx=f, fy=f, interpolation=interp)
 
 
 #: OpenCV hue ranges (0-179, half-open) of the ink colour names; 10-35 (yellow,
@@ -140,7 +143,7 @@ def _stamp_candidates(gray: np.ndarray, colour: np.ndarray) -> list[tuple[float,
     """Ellipses (cx, cy, rx, ry) in pixels that may be stamps: Hough circles of
     the gray page and the bounding ellipses of large coloured blobs."""
     f = 3  # Hough on a third of the resolution: same circles, a tenth of the time
-    small = cv2.resize(gray, (gray.shape[1] // f, gray.shape[0] // f), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(gray, None, fx=1 / f, fy=1 / f, interpolation=cv2.INTER_AREA)  # fast path: a whole factor
     rmin, rmax = int(STAMP_MIN_R_IN * MARK_DPI), int(STAMP_MAX_R_IN * MARK_DPI)
     out: list[tuple[float, float, float, float]] = []
     circles = cv2.HoughCircles(cv2.GaussianBlur(small, (5, 5), 1.5), cv2.HOUGH_GRADIENT_ALT, dp=1.5,

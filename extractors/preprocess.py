@@ -118,11 +118,23 @@ def ink_ratio(gray: np.ndarray) -> float:
     return float(np.count_nonzero(gray < min(t, 160))) / gray.size
 
 
-def _downscale(gray: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
+def _downscale(gray: np.ndarray, max_side: int, whole: bool = False) -> tuple[np.ndarray, float]:
+    """A copy whose long side is at most ``max_side`` pixels (area
+    resampling), and its scale (copy pixels per original pixel). ``whole``:
+    each pixel of the copy is the mean of a k x k block (k a whole number, so
+    the long side may come out shorter): OpenCV takes its fast path only for
+    a whole-number factor, 3-4 times faster (6 vs 20 ms for an A4 page at
+    300 dpi). The measures that steer the page image (skew, illumination,
+    sheet outline) keep the exact size: their results are what the OCR
+    cache and the tests on real pages were made with."""
     h, w = gray.shape[:2]
-    f = min(1.0, max_side / max(h, w))
-    if f >= 1.0:
+    if max(h, w) <= max_side:
         return gray, 1.0
+    if whole:
+        k = -(-max(h, w) // max_side)                   # ceiling division
+        small = cv2.resize(gray, None, fx=1 / k, fy=1 / k, interpolation=cv2.INTER_AREA)
+        return small, small.shape[0] / h
+    f = max_side / max(h, w)
     return cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA), f
 
 
@@ -165,6 +177,46 @@ def estimate_skew(gray: np.ndarray, max_angle: float = 8.0) -> float:
     return float(round(best, 2))
 
 
+#: Size range (points, both sides) of a connected component counted as a printed
+#: letter by :func:`line_direction`: 3-22 pt tall covers 8-24 pt type; rules,
+#: frames, logos and specks fall outside.
+LETTER_PT = (3.0, 22.0)
+LETTER_MIN_WIDTH_PT = 1.5
+#: Fewest letter components for :func:`line_direction` to give an answer.
+LINE_DIRECTION_MIN_LETTERS = 40
+
+
+def line_direction(gray: np.ndarray, dpi: int) -> float | None:
+    """How the text lines of a deskewed page image (H, W) uint8 at ``dpi``
+    run: the projection-profile sharpness of its letter-sized ink components
+    (:data:`LETTER_PT`) across the page, divided by that down the page (the
+    best within +-8 degrees: deskewing a sideways page straightens nothing).
+    Above 1 the lines run across (the page is upright or upside down); below 1
+    they run down it (the page lies sideways). Letters only, so that a page
+    frame or a table grid, whose long rules are as sharp one way as the
+    other, does not decide. On the scanned pages of ../shared/corpus and
+    samples at 300 dpi: 1.3-13.6 on 30 upright pages (1.3: a budget list whose
+    aligned colons and ``Rp`` columns make sharp columns), 0.34 on the IKU
+    table scanned sideways. ``None`` when the page has fewer than
+    :data:`LINE_DIRECTION_MIN_LETTERS` letters. About 15 ms a page."""
+    small, f = _downscale(gray, 1200, whole=True)
+    pt = dpi * f / 72.0                                   # pixels of the copy per point
+    ink = (binarise(small) == 0).astype(np.uint8)
+    _n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h, w = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
+    lo, hi = LETTER_PT[0] * pt, LETTER_PT[1] * pt
+    letter = (h >= lo) & (h <= hi) & (w >= LETTER_MIN_WIDTH_PT * pt) & (w <= hi)
+    letter[0] = False
+    if int(letter.sum()) < LINE_DIRECTION_MIN_LETTERS:
+        return None
+    ys, xs = np.nonzero(letter[labels])
+    rows, cols = small.shape
+    xc, yc = xs.astype(np.float32) - cols / 2, ys.astype(np.float32) - rows / 2
+    across = _profile_sharpness((xc, yc, rows, small.size), 0.0)
+    down = max(_profile_sharpness((yc, xc, cols, small.size), a) for a in np.arange(-8.0, 8.0 + 1e-6, 2.0))
+    return across / max(down, 1.0)
+
+
 def normalise_illumination(gray: np.ndarray) -> np.ndarray:
     """Divide by an estimate of the paper background (a large morphological
     closing), which flattens shadows and lighting gradients in phone photos."""
@@ -180,7 +232,7 @@ def normalise_illumination(gray: np.ndarray) -> np.ndarray:
 def background_unevenness(gray: np.ndarray) -> float:
     """Spread (grey levels, 90th minus 10th percentile) of the paper background
     estimated on a coarse grid; about 0-15 for scans, 40+ for photos with shadows."""
-    small, _ = _downscale(gray, 400)
+    small, _ = _downscale(gray, 400, whole=True)
     k = max(9, int(min(small.shape) / 10) | 1)
     bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     return float(np.percentile(bg, 90) - np.percentile(bg, 10))

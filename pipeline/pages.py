@@ -20,7 +20,7 @@ from PIL import UnidentifiedImageError
 
 from extractors import grid, images, ink, pdf_text, pdfium_text, preprocess, shapes
 from extractors.ocr import OcrFailedError, TesseractOcr
-from extractors.records import POINTS_PER_INCH, BBox, Ruling, TextLayer
+from extractors.records import POINTS_PER_INCH, BBox, OcrResult, Preprocessed, Ruling, TextLayer
 from extractors.render import PdfRenderer
 
 from . import block_ocr
@@ -71,10 +71,7 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
              notes: list[str] | None = None, text_layer_quality: float | None = None) -> PageResult:
     """Preprocess (colour dropout, deskew, photo rectification) and OCR one
     page image (RGB or gray); ``dpi`` ``None`` means unknown (photo). The page
-    is read as it lies first; only when that reading is poor (see
-    :func:`_reads_upright`) is its orientation asked of Tesseract OSD (checked
-    when unsure), and the turned page kept if it reads better: most pages come
-    upright, and OSD costs as much as a third of a page's OCR. Tables are
+    is turned upright with one reading where possible (:func:`_read_upright`). Tables are
     extracted and weak cells OCR-ed again; so are signature blocks whose NIP
     was not read (:mod:`pipeline.block_ocr`). Raises :class:`TransientError`
     when Tesseract dies."""
@@ -87,14 +84,7 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
             notes.append("blank page: not OCR-ed")
             words, mean = [], None
         else:
-            res = ocr.words(pre.gray, pre.dpi)
-            if not _reads_upright(res):
-                turned = preprocess.preprocess(image, dpi, settings.ocr_dpi,
-                                               orient=lambda g, d: ocr.checked_orientation(g, d).rotate)
-                if turned.rotation:
-                    again = ocr.words(turned.gray, turned.dpi)
-                    if _reads_upright(again) or (again.mean_confidence or 0) > (res.mean_confidence or 0):
-                        pre, res = turned, again
+            pre, res = _read_upright(image, dpi, pre, settings, ocr)
             words, mean = list(res.words), res.mean_confidence
             rulings = grid.detect_rulings(pre.gray, pre.dpi)
             if len(rulings) >= SHAPE_MIN_RULINGS:
@@ -128,20 +118,67 @@ def _ocr_failure_is_transient(page_no: int) -> Iterator[None]:
         raise TransientError(f"OCR of page {page_no} did not finish.", detail=str(e)) from e
 
 
+#: :func:`extractors.preprocess.line_direction` below this: the page's lines
+#: run down it (it lies sideways), and its orientation is asked before it is read.
+SIDEWAYS_BELOW = 0.8
+
+
+def _read_upright(image: np.ndarray, dpi: int | None, pre: Preprocessed, settings: Settings,
+                  ocr: TesseractOcr) -> tuple[Preprocessed, OcrResult]:
+    """The page ``pre`` (preprocessed from ``image`` as it lies) read upright,
+    with one OCR pass where possible: ``(preprocessed page, reading)``.
+
+    Most pages come upright, and Tesseract OSD costs as much as a third of a
+    page's OCR, so a page is read as it lies and its orientation is asked of
+    OSD (checked when unsure) only when that reading is poor
+    (:func:`_reads_upright`). A page whose text lines run down it
+    (:data:`SIDEWAYS_BELOW`) has its orientation asked first, so that it is
+    not read sideways in vain. A turned page is kept when it reads upright,
+    or better than the page as it lies (read then, if not yet). Raises
+    :class:`OcrFailedError` when Tesseract dies."""
+    direction = preprocess.line_direction(pre.gray, pre.dpi)
+    sideways = direction is not None and direction < SIDEWAYS_BELOW
+    res = None if sideways else ocr.words(pre.gray, pre.dpi)
+    if res is not None and _reads_upright(res):
+        return pre, res
+    turned = preprocess.preprocess(image, dpi, settings.ocr_dpi,
+                                   orient=lambda g, d: ocr.checked_orientation(g, d).rotate)
+    if turned.rotation:
+        again = ocr.words(turned.gray, turned.dpi)
+        if _reads_upright(again):
+            return turned, again
+        if res is None:
+            res = ocr.words(pre.gray, pre.dpi)
+        if (again.mean_confidence or 0) > (res.mean_confidence or 0):
+            return turned, again
+    return pre, ocr.words(pre.gray, pre.dpi) if res is None else res
+
+
 #: A first reading with at least this many words at this mean confidence (percent)
 #: is taken as upright; otherwise orientation detection runs.
 UPRIGHT_MIN_WORDS = 20
 UPRIGHT_MIN_CONFIDENCE = 65.0
+#: A reading with fewer words (a cover page, a short letter) is upright when at
+#: least :data:`FEW_WORDS_MIN` words of three or more characters are read and
+#: :data:`SURE_WORD_SHARE` of them at :data:`SURE_WORD_CONFIDENCE` or more.
+#: Upside down, the 13 scanned benchmark pages (bench/throughput.py) read 1-14 %
+#: of their long words that surely; upright, 80-100 %.
+FEW_WORDS_MIN = 8
+SURE_WORD_SHARE = 0.6
+SURE_WORD_CONFIDENCE = 85.0
 
 
-def _reads_upright(res) -> bool:
-    """Enough confident words, lying flat: Tesseract reads a page turned 90
-    degrees well enough, but its word boxes then stand upright."""
-    if len(res.words) < UPRIGHT_MIN_WORDS or (res.mean_confidence or 0) < UPRIGHT_MIN_CONFIDENCE:
-        return False
+def _reads_upright(res: OcrResult) -> bool:
+    """Confident words, lying flat: Tesseract reads a page turned 90 degrees
+    well enough, but its word boxes then stand upright; upside down, it reads
+    words with low confidence."""
     long_words = [w for w in res.words if len(w.text) >= 3]
-    standing = sum(1 for w in long_words if w.bbox.height > w.bbox.width)
-    return standing <= 0.2 * len(long_words)
+    if sum(1 for w in long_words if w.bbox.height > w.bbox.width) > 0.2 * len(long_words):
+        return False
+    if len(res.words) >= UPRIGHT_MIN_WORDS and (res.mean_confidence or 0) >= UPRIGHT_MIN_CONFIDENCE:
+        return True
+    sure = sum(1 for w in long_words if w.confidence >= SURE_WORD_CONFIDENCE)
+    return len(long_words) >= FEW_WORDS_MIN and sure >= SURE_WORD_SHARE * len(long_words)
 
 
 def _vector_shapes(renderer: PdfRenderer, index: int) -> list:

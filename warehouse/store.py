@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import weakref
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -42,6 +43,20 @@ def _append_arrow(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) ->
         con.unregister("rows_in")
 
 
+#: Arrow schemas of the raw tables, per open connection (asking DuckDB costs
+#: about 2 ms, some ten times per document; a connection opens after the
+#: migrations, so a table's columns do not change while it is open).
+_SCHEMAS: "weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, dict[str, pa.Schema]]" = weakref.WeakKeyDictionary()
+
+
+def _schema(con: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
+    """``table``'s columns as an Arrow schema, asked of ``con`` once."""
+    known = _SCHEMAS.setdefault(con, {})
+    if table not in known:
+        known[table] = con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
+    return known[table]
+
+
 def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[list]) -> None:
     """Insert ``rows`` (each in ``table``'s column order, its first columns at
     least) as one Arrow table (``executemany`` took 40 s for 100k rows where
@@ -51,7 +66,7 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[list]) -
     casts it on insert as it cast a parameter."""
     if not rows:
         return
-    schema = con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
+    schema = _schema(con, table)
     columns = {}
     for i, col in enumerate(zip(*rows)):
         field = schema.field(i)
