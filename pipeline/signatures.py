@@ -351,7 +351,7 @@ def _handwriting_in(zone: BBox, page: PageResult, share: float) -> InkMark | Non
 
 def check_block(block: _Block, page: PageResult, extractor: str, not_parafs: tuple[BBox, ...] = ()) -> SignatureCheck:
     """Match the page's ink marks to one block and check its NIP; marks at
-    ``not_parafs`` (see :func:`_repeated_marks`) are never its paraf."""
+    ``not_parafs`` (see :func:`_paper_marks`) are never its paraf."""
     zone = block.zone()
     sig = _handwriting_in(zone, page, 0.3)
     wide = BBox(zone.x0 - 36, zone.y0 - 36, zone.x1 + 36, (block.nip_seg.bbox.y1 if block.nip_seg else zone.y1) + 20)
@@ -510,7 +510,7 @@ def check_signatures(pages: list[PageResult], page_lines: list[tuple[int, str, l
     ``name_differs_between_pages`` (seed 004 prints NUBLATI and NURIA NI for
     one Camat)."""
     by_page = {p.page_no: p for p in pages}
-    repeated = _repeated_marks(pages)
+    paper = _paper_marks(pages)
     out: list[SignatureCheck] = []
     for page_no, extractor, lines in page_lines:
         page = by_page[page_no]
@@ -520,10 +520,30 @@ def check_signatures(pages: list[PageResult], page_lines: list[tuple[int, str, l
             sop = _sop_block(sop_header, lines)
             if sop is not None and sop.name is not None:
                 blocks = [b for b in blocks if not _same_name_box(b, sop)] + [sop]
-        out += [check_block(b, page, extractor, repeated.get(page_no, ())) for b in blocks]
+        out += [check_block(b, page, extractor, paper.get(page_no, ())) for b in blocks]
         out += check_paraf_columns(page, extractor)
+    _regional_heads_have_no_nip(out)
     flag_name_variants(out)
     return out
+
+
+def _regional_heads_have_no_nip(checks: list[SignatureCheck]) -> None:
+    """Drop (in place) ``no_nip`` from a block whose printed name is that of a
+    regional head signing under his own title elsewhere in the document
+    (``GUBERNUR JAWA BARAT,`` above the same name, not *a.n.*, on behalf of):
+    an elected head has no NIP (UU 23/2014), whatever the heading of the
+    block. ``jabar-datapk-pk-tahun-2016.pdf`` prints AHMAD HERYAWAN under
+    ``PIHAK KEDUA,`` alone on page 2 and under ``GUBERNUR JAWA BARAT,`` on
+    page 3."""
+    heads = set()
+    for c in checks:
+        m = _REGIONAL_HEAD.match(c.jabatan or "")
+        if m and not m.group(1) and c.nip_raw is None and _norm_name(c.nama):
+            heads.add(_norm_name(c.nama))
+    for c in checks:
+        name = _norm_name(c.nama)
+        if "no_nip" in c.flags and name and any(fuzz.ratio(name, h) >= SAME_NAME_RATIO for h in heads):
+            c.flags.remove("no_nip")
 
 
 #: Two small marks on different pages of a document within this many points
@@ -531,18 +551,32 @@ def check_signatures(pages: list[PageResult], page_lines: list[tuple[int, str, l
 #: shadow, a staple), not handwriting: a hand never puts initials twice on
 #: exactly the same spot.
 REPEAT_PT = 6.0
+#: Filing holes (ISO 838): two holes 80 mm apart, their centres 12 mm from the
+#: sheet's edge. Two small marks whose centres lie within
+#: :data:`HOLE_EDGE_PT` of the left edge and 80 mm +- :data:`HOLE_PAIR_TOL_PT`
+#: apart, one above the other, are the holes' shadows on the scan.
+HOLE_PAIR_PT = 80 * 72 / 25.4
+HOLE_PAIR_TOL_PT = 4 * 72 / 25.4
+HOLE_EDGE_PT = 25 * 72 / 25.4
 
 
-def _repeated_marks(pages: list[PageResult]) -> dict[int, tuple[BBox, ...]]:
+def _paper_marks(pages: list[PageResult]) -> dict[int, tuple[BBox, ...]]:
     """Per page number, the boxes of its small handwriting marks (``paraf``)
-    that recur at the same place (:data:`REPEAT_PT`) on another page of the
-    document (``jabar-datapk-pk-tahun-2016.pdf`` shows two punch-hole shadows
-    80 mm apart in the left margin of pages 2 and 3)."""
+    that are the paper's, not a hand's: recurring at the same place
+    (:data:`REPEAT_PT`) on another page of the document, or a pair of filing
+    holes in the left margin (:data:`HOLE_PAIR_PT`).
+    ``jabar-datapk-pk-tahun-2016.pdf`` shows the two punch holes of a binder,
+    80 mm apart, 13 mm from the left edge, on all three pages; on a page
+    where one of them is too faint to be found, the other page's still tells."""
     small = [(p.page_no, m.bbox) for p in pages for m in p.marks if m.kind == "paraf"]
     out: dict[int, list[BBox]] = defaultdict(list)
     for page_no, box in small:
-        if any(n != page_no and max(abs(box.x0 - o.x0), abs(box.y0 - o.y0), abs(box.x1 - o.x1),
-                                    abs(box.y1 - o.y1)) <= REPEAT_PT for n, o in small):
+        repeated = any(n != page_no and max(abs(box.x0 - o.x0), abs(box.y0 - o.y0), abs(box.x1 - o.x1),
+                                            abs(box.y1 - o.y1)) <= REPEAT_PT for n, o in small)
+        hole = box.cx < HOLE_EDGE_PT and any(
+            n == page_no and o.cx < HOLE_EDGE_PT and abs(abs(o.cy - box.cy) - HOLE_PAIR_PT) <= HOLE_PAIR_TOL_PT
+            for n, o in small)
+        if repeated or hole:
             out[page_no].append(box)
     return {k: tuple(v) for k, v in out.items()}
 

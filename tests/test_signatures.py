@@ -380,6 +380,37 @@ def test_regional_head_block_without_nip(corpus, processed):
     assert g.jabatan == "GUBERNUR JAWA BARAT" and g.nip_raw is None and g.flags == []
     assert g.signed is True and g.signature_colour == "blue" and g.paraf is False
     assert not any(c.paraf for c in doc.signatures)
+    # page 2 prints his name under PIHAK KEDUA, alone: no NIP, and none expected
+    p2 = [c for c in doc.signatures if c.page_no == 2 and c.nama == "AHMAD HERYAWAN"]
+    assert [(c.role, c.nip_raw, c.flags) for c in p2] == [("pihak_kedua", None, [])]
+
+
+def _spaced(text: str, x: float, y: float) -> list[tuple[str, float, float]]:
+    """(word, x0, y0) for the words of ``text`` set on one line from ``x`` (see :func:`_words`)."""
+    out = []
+    for w in text.split():
+        out.append((w, x, y))
+        x += 6 * len(w) + 5
+    return out
+
+
+def test_a_regional_heads_name_under_another_heading_needs_no_nip():
+    """The Gubernur signs as PIHAK KEDUA on one page and under his title on the
+    next: no NIP expected on either. A Sekda signing *a.n.* (on behalf of) the
+    Gubernur is a civil servant: his missing NIP stays flagged."""
+    def document(title: str) -> list:
+        pages, lines = [], []
+        for k, heading in ((1, [("PIHAK", 100, 540), ("KEDUA,", 140, 540)]),
+                           (2, _spaced(title, 100, 540))):
+            ws = _words(heading + [("AHMAD", 100, 620), ("HERYAWAN", 150, 620)])
+            pages.append(PageResult(page_no=k, width_pt=595, height_pt=842, text_source="ocr", dpi=300, words=ws,
+                                    marks=[InkMark(kind="signature", bbox=BBox(100, 570, 200, 610), confidence=0.9)],
+                                    marks_checked=True))
+            lines.append((k, "tesseract", build_lines(ws)))
+        return check_signatures(pages, lines)
+
+    assert [c.flags for c in document("GUBERNUR JAWA BARAT,")] == [[], []]
+    assert "no_nip" in document("a.n. GUBERNUR JAWA BARAT,")[0].flags
 
 
 def test_regional_head_heading_opens_a_block_without_nip():
@@ -405,6 +436,19 @@ def test_a_mark_repeated_on_two_pages_is_not_a_paraf():
         lines.append((k, "tesseract", build_lines(ws)))
     assert [c.paraf for c in check_signatures(pages, lines)] == [False, False]
     assert check_signatures(pages[:1], lines[:1])[0].paraf is True
+
+
+def test_filing_holes_are_not_parafs():
+    """Two small marks 80 mm apart, 13 mm from the left edge (a binder's punch
+    holes, ISO 838) are not initials, even on a document of one page; one
+    small mark there alone is still a paraf."""
+    ws = _words([("Kepala", 60, 560), ("SITI", 60, 640), ("AMINAH", 90, 640), ("NIP.", 60, 654),
+                 ("195812131997031003", 90, 654)])
+    sig = InkMark(kind="signature", bbox=BBox(70, 580, 160, 630), confidence=0.9)
+    holes = [InkMark(kind="paraf", bbox=BBox(29, 312, 46, 324), confidence=0.7),
+             InkMark(kind="paraf", bbox=BBox(28, 541, 45, 552), confidence=0.6)]
+    assert [c.paraf for c in _check(ws, [sig, *holes])] == [False]
+    assert [c.paraf for c in _check(ws, [sig, holes[1]])] == [True]
 
 
 @pytest.mark.corpus
