@@ -176,6 +176,7 @@ class Preprocessed:
     ``colour``: the same page in RGB (H, W, 3), with the same geometry as
     ``gray`` but its coloured ink kept (for signatures and stamps); ``None``
     for a gray source (also a gray page stored as RGB, :func:`preprocess.is_gray`).
+    ``colour_dpi``: the resolution of ``colour`` (pixels per inch; at most ``dpi``).
     """
 
     gray: "object"  # numpy.ndarray (H, W) uint8; typed loosely to keep numpy out of the signature
@@ -185,6 +186,7 @@ class Preprocessed:
     dewarped: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
     colour: "object" = None
+    colour_dpi: int | None = None
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
     when Tesseract dies."""
     notes = list(notes or [])
     with _ocr_failure_is_transient(page_no):
-        pre = preprocess.preprocess(image, dpi, settings.ocr_dpi)
+        pre = preprocess.preprocess(image, dpi, settings.ocr_dpi, colour_dpi=ink.MARK_DPI)
         ink_share = preprocess.ink_ratio(pre.gray)
         rulings, symbols = [], []
         if ink_share < BLANK_INK_RATIO:
@@ -99,7 +99,8 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
                           text_layer_quality=text_layer_quality, rotation=pre.rotation, skew_angle=pre.skew_angle,
                           dpi=pre.dpi, mean_confidence=round(mean, 1) if mean is not None else None,
                           ink_ratio=round(ink_share, 4), words=words, rulings=rulings, shapes=symbols, notes=notes)
-        page.marks = ink.find_marks(pre.colour if pre.colour is not None else pre.gray, pre.dpi, words) if words else []
+        mark_image, mark_dpi = (pre.colour, pre.colour_dpi) if pre.colour is not None else (pre.gray, pre.dpi)
+        page.marks = ink.find_marks(mark_image, mark_dpi, words) if words else []
         page.marks_checked = True
         page.tables = extract_tables(page)
         if page.tables:
@@ -141,7 +142,7 @@ def _read_upright(image: np.ndarray, dpi: int | None, pre: Preprocessed, setting
     res = None if sideways else ocr.words(pre.gray, pre.dpi)
     if res is not None and _reads_upright(res):
         return pre, res
-    turned = preprocess.preprocess(image, dpi, settings.ocr_dpi,
+    turned = preprocess.preprocess(image, dpi, settings.ocr_dpi, colour_dpi=ink.MARK_DPI,
                                    orient=lambda g, d: ocr.checked_orientation(g, d).rotate)
     if turned.rotation:
         again = ocr.words(turned.gray, turned.dpi)

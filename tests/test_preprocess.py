@@ -66,3 +66,26 @@ def test_colour_fringes_never_eat_dark_print():
     print_px = np.ones((20, 60), bool)
     print_px[10, 30] = False
     assert (gray[40:60, 20:80][print_px] == 60).all()
+
+
+def test_colour_copy_at_lower_dpi_keeps_the_geometry():
+    """The colour copy kept for the mark detector may be made at a lower dpi
+    before the page is turned and deskewed (cheaper): it is then the same page,
+    smaller. A blue pen dot lands on the same spot either way."""
+    from extractors.preprocess import preprocess
+
+    rgb = np.full((3300, 2550, 3), 250, np.uint8)
+    for k in range(30):                                         # printed lines, skewed 2 degrees
+        y = 300 + 90 * k
+        cv2.line(rgb, (200, y), (2300, y + 73), (20, 20, 20), 9)
+    cv2.circle(rgb, (1800, 900), 40, (30, 60, 200), -1)         # a blue dot
+    full = preprocess(rgb, 300, 300)
+    half = preprocess(rgb, 300, 300, colour_dpi=150)
+    assert full.colour_dpi == 300 and half.colour_dpi == 150
+    assert abs(full.skew_angle) > 1.5 and half.skew_angle == full.skew_angle
+    assert half.colour.shape[:2] == (1650, 1275) and np.array_equal(half.gray, full.gray)
+
+    def dot(img: np.ndarray) -> np.ndarray:
+        ys, xs = np.nonzero((img[..., 2].astype(int) - img[..., 0]) > 100)
+        return np.array([xs.mean(), ys.mean()])
+    assert np.abs(dot(full.colour) / 2 - dot(half.colour)).max() < 1.0
