@@ -71,9 +71,9 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
              notes: list[str] | None = None, text_layer_quality: float | None = None) -> PageResult:
     """Preprocess (colour dropout, deskew, photo rectification) and OCR one
     page image (RGB or gray); ``dpi`` ``None`` means unknown (photo). The page
-    is turned upright with one reading where possible (:func:`_read_upright`). Tables are
-    extracted and weak cells OCR-ed again; so are signature blocks whose NIP
-    was not read (:mod:`pipeline.block_ocr`). Raises :class:`TransientError`
+    is turned upright with one reading where possible (:func:`_read_upright`).
+    Tables are extracted and weak cells OCR-ed again; so are signature blocks
+    whose NIP was not read (:mod:`pipeline.block_ocr`). Raises :class:`TransientError`
     when Tesseract dies."""
     notes = list(notes or [])
     with _ocr_failure_is_transient(page_no):
