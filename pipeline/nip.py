@@ -18,7 +18,9 @@ MIN_AGE_AT_APPOINTMENT = 15
 MAX_AGE_AT_APPOINTMENT = 45
 PPPK_MONTH_CODE = 21
 
-_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"})
+#: Letters OCR reads for digits inside a number, and the digit each stands for.
+_LETTER_DIGITS = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
+_OCR_DIGITS = str.maketrans(_LETTER_DIGITS)
 
 
 def extract_nip(text: str) -> str | None:
@@ -32,7 +34,8 @@ def extract_nip(text: str) -> str | None:
 
 
 #: A letter read inside the number, next to a digit: an OCR confusion undone by :data:`_OCR_DIGITS`.
-_LETTER_IN_NUMBER = re.compile(r"(?<=\d)[OoDlI|SB]|[OoDlI|SB](?=\d)")
+_LETTER = "[" + re.escape("".join(_LETTER_DIGITS)) + "]"
+_LETTER_IN_NUMBER = re.compile(rf"(?<=\d){_LETTER}|{_LETTER}(?=\d)")
 
 
 def check_nip(raw: str, today: date | None = None) -> NipCheck:

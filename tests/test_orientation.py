@@ -9,7 +9,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pytest
 
-from extractors.ocr import TesseractOcr
+from extractors.ocr import OSD_SURE, TesseractOcr
 from extractors.preprocess import line_direction
 from extractors.records import BBox, OcrResult, Word
 from pipeline.pages import SIDEWAYS_BELOW, _reads_upright, ocr_page
@@ -38,7 +38,7 @@ class _Counting(TesseractOcr):
             self.page_reads += len(grays)
         return super().words_many(grays, dpi, psm)
 
-    def checked_orientation(self, gray, dpi, sure=10.0):
+    def checked_orientation(self, gray, dpi, sure=OSD_SURE):
         self.asked += 1
         return super().checked_orientation(gray, dpi, sure)
 
