@@ -91,11 +91,23 @@ def _role(text: str) -> str | None:
 _REGIONAL_HEAD = re.compile(r"^\s*(a\.?n\.?\s+)?(wakil\s+)?(gubernur|bupati|wali\s*kota)\b", re.I)
 
 
+def _own_regional_head_title(text: str) -> bool:
+    """A jabatan that is a regional head's own title (``GUBERNUR JAWA BARAT``,
+    ``Wakil Bupati Landak``), not one signed *a.n.* (atas nama, on behalf of:
+    ``a.n. GUBERNUR JAWA BARAT`` is signed by a civil servant, the Sekda, who
+    has a NIP; Permendagri 54/2009 on tata naskah dinas)."""
+    m = _REGIONAL_HEAD.match(text or "")
+    return bool(m) and not m.group(1)
+
+
 def _regional_head_heading(text: str) -> bool:
-    """A signature heading naming a regional head: ``GUBERNUR JAWA BARAT,``
-    (upper case or ending with a comma; not a sentence mentioning one)."""
+    """A signature heading naming a regional head: ``GUBERNUR JAWA BARAT,``,
+    ``a.n. BUPATI LANDAK`` (the title upper case or ending with a comma; not a
+    sentence mentioning one)."""
     t = text.strip()
-    return bool(_REGIONAL_HEAD.match(t)) and len(t) < 60 and (t.endswith(",") or t.upper() == t)
+    m = _REGIONAL_HEAD.match(t)
+    title = t[m.end(1):] if m and m.group(1) else t
+    return bool(m) and len(t) < 60 and (t.endswith(",") or title.upper() == title)
 
 
 def _clean(s: str | None) -> str | None:
@@ -153,8 +165,10 @@ class _Block:
     @property
     def expects_nip(self) -> bool:
         """Whether a NIP belongs under this block: not under an SOP's approver
-        or a regional head (Bupati, Gubernur), who print none."""
-        return self.role != "disahkan_oleh" and not any(_REGIONAL_HEAD.match(h.text) for h in self.heading)
+        or a regional head (Bupati, Gubernur) signing under his own title, who
+        print none. Under an *a.n.* heading one is expected: a civil servant
+        signs on the head's behalf."""
+        return self.role != "disahkan_oleh" and not any(_own_regional_head_title(h.text) for h in self.heading)
 
     @property
     def printed(self) -> BBox:
@@ -537,8 +551,7 @@ def _regional_heads_have_no_nip(checks: list[SignatureCheck]) -> None:
     page 3."""
     heads = set()
     for c in checks:
-        m = _REGIONAL_HEAD.match(c.jabatan or "")
-        if m and not m.group(1) and c.nip_raw is None and _norm_name(c.nama):
+        if _own_regional_head_title(c.jabatan) and c.nip_raw is None and _norm_name(c.nama):
             heads.add(_norm_name(c.nama))
     for c in checks:
         name = _norm_name(c.nama)

@@ -410,7 +410,23 @@ def test_a_regional_heads_name_under_another_heading_needs_no_nip():
         return check_signatures(pages, lines)
 
     assert [c.flags for c in document("GUBERNUR JAWA BARAT,")] == [[], []]
-    assert "no_nip" in document("a.n. GUBERNUR JAWA BARAT,")[0].flags
+    assert [c.flags for c in document("a.n. GUBERNUR JAWA BARAT,")] == [["no_nip"], ["no_nip"]]
+
+
+def test_a_block_signed_on_behalf_of_a_regional_head_expects_a_nip():
+    """``a.n. GUBERNUR JAWA BARAT`` / ``SEKRETARIS DAERAH,``: the Sekda signs
+    on the Gubernur's behalf and is a civil servant, so a NIP belongs under his
+    name; under the Gubernur's own title none does."""
+    def flags(heading: list) -> list:
+        ws = _words(heading + [("Drs.", 100, 620), ("IWA", 130, 620), ("KARNIWA", 160, 620)])
+        page = PageResult(page_no=1, width_pt=595, height_pt=842, text_source="ocr", dpi=300, words=ws,
+                          marks=[InkMark(kind="signature", bbox=BBox(100, 570, 200, 610), confidence=0.9)],
+                          marks_checked=True)
+        return [(c.nama, c.flags) for c in check_signatures([page], [(1, "tesseract", build_lines(ws))])]
+
+    on_behalf = _spaced("a.n. GUBERNUR JAWA BARAT", 100, 520) + _spaced("SEKRETARIS DAERAH,", 100, 540)
+    assert flags(on_behalf) == [("Drs. IWA KARNIWA", ["no_nip"])]
+    assert flags(_spaced("GUBERNUR JAWA BARAT,", 100, 540)) == [("Drs. IWA KARNIWA", [])]
 
 
 def test_regional_head_heading_opens_a_block_without_nip():
