@@ -5,12 +5,15 @@ the analysts' copy published. The points are named in the code
 (``pipeline.crash_points``); the run is killed with SIGKILL, as by a power cut."""
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from warehouse.exporters import MANIFEST_NAME
 
 from .conftest import SAMPLES
 from .unattended import age, file_hashes, fill_inbox, kinerja, kinerja_env, snapshot
@@ -20,8 +23,10 @@ INPUTS = ["pk-2024-ikp.pdf", "renaksi-2024-ikp.pdf", "lapkin-tw1-2024-ikp.pdf", 
 
 #: (crash point, n-th time it is reached): before/inside/after a document's
 #: transaction, between recording and moving a quarantined file, after the
-#: indicator mapping, and half-way through publishing the analysts' copy.
-POINTS = ["archived:3", "load-uncommitted:2", "loaded:4", "quarantine-recorded", "mapped", "publish-copied"]
+#: indicator mapping, half-way through publishing the analysts' copy, and
+#: between writing the second recap and recording it in the outputs' manifest.
+POINTS = ["archived:3", "load-uncommitted:2", "loaded:4", "quarantine-recorded", "mapped", "publish-copied",
+          "recap-written:2"]
 
 
 def _inbox(home: Path) -> None:
@@ -42,7 +47,8 @@ def _state(home: Path) -> dict:
         pub.close()
     return {"tables": snapshot(home / "kinerja.duckdb"), "archive": file_hashes(home / "archive"),
             "quarantine": quarantined, "outputs": outputs, "inbox": sorted(p.name for p in (home / "inbox").iterdir()),
-            "published_documents": published,
+            "published_documents": published, "recaps": {stem: entry["fingerprint"] for stem, entry in json.loads(
+                (home / "outputs" / MANIFEST_NAME).read_text()).items()},
             "todo": sorted(p.name for p in home.glob("kinerja.duckdb.todo-*"))}
 
 
@@ -76,7 +82,7 @@ def test_killed_run_then_rerun_equals_uninterrupted(reference, point):
     assert again.returncode == 0, again.stdout + again.stderr
     state = _state(home)
     assert state["tables"] == expected["tables"]
-    for key in ("archive", "quarantine", "outputs", "inbox", "published_documents", "todo"):
+    for key in ("archive", "quarantine", "outputs", "inbox", "published_documents", "recaps", "todo"):
         assert state[key] == expected[key], key
     assert not list(home.glob(".*.tmp")) and not list((home / "archive").rglob(".*.tmp"))
     shutil.rmtree(home)

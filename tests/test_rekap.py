@@ -258,3 +258,44 @@ def test_pdf_cells_fit_their_columns(warehouse, tmp_path):
     # target 10, realisation 8, capaian 80 % (Tinggi), as test_rekap_triwulan works out; a long note wraps
     assert "Jumlah peserta pelatihan orang 10 8 80 Tinggi" in text
     assert "Target 0: capaian tidak\ndapat dihitung" in text
+
+
+def test_recaps_are_rewritten_only_when_what_they_show_changed(warehouse, tmp_path):
+    """consolidate's refresh: a second pass over unchanged data writes nothing;
+    a new version of the TW IV report rewrites the periods that include TW IV
+    (TW4, S2, Y) and leaves TW1, TW2 and S1 as they were; a deleted file is
+    written again."""
+    import shutil
+
+    import duckdb
+
+    from flows.process_inbox import refresh_indicators
+    from warehouse.exporters import periods_with_data, recap_lock, refresh_report
+    from warehouse.store import Warehouse
+
+    db = tmp_path / "kinerja.duckdb"
+    shutil.copy(warehouse.path, db)
+    out = tmp_path / "outputs"
+
+    def refresh() -> dict[str, bool]:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            with recap_lock(out):
+                return {p: refresh_report(con, y, p, out)[1] for y, p in periods_with_data(con)}
+        finally:
+            con.close()
+
+    assert refresh() == dict.fromkeys(["TW1", "TW2", "TW4", "S1", "S2", "Y"], True)
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("rekap-*")}
+    assert len(stamps) == 12
+    assert not any(refresh().values())
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("rekap-*")} == stamps
+
+    wh = Warehouse(db)
+    wh.load_document(_report(4, {**REPORTS[4], "Jumlah peserta pelatihan": "16"}, "tw4-revisi.pdf"), "e",
+                     datetime(2025, 1, 8), "r")
+    refresh_indicators(db, "m2")
+    assert refresh() == {"TW1": False, "TW2": False, "TW4": True, "S1": False, "S2": True, "Y": True}
+    (out / "rekap-2024-tw1.pdf").unlink()
+    assert refresh() == {"TW1": True, "TW2": False, "TW4": False, "S1": False, "S2": False, "Y": False}
+    assert (out / "rekap-2024-tw1.pdf").exists()

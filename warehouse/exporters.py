@@ -13,13 +13,19 @@ the completeness table and the values still needing review.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import duckdb
+from filelock import FileLock
+
+from pipeline.crash_points import crash_point
 
 PERIODS = ("TW1", "TW2", "TW3", "TW4", "S1", "S2", "Y")
 PERIOD_LABELS = {"TW1": "Triwulan I", "TW2": "Triwulan II", "TW3": "Triwulan III", "TW4": "Triwulan IV",
@@ -150,12 +156,81 @@ def write_report(con: duckdb.DuckDBPyConnection, year: int, period: str, out_dir
                  unit: str | None = None) -> tuple[Path, Path]:
     """Write ``rekap-<year>-<period>[-<unit>].xlsx`` and ``.pdf`` into ``out_dir``; returns both paths.
     Raises :class:`ReportError` for an unknown period."""
+    return _write(load_report(con, year, period, unit), out_dir)
+
+
+def _write(data: ReportData, out_dir: Path) -> tuple[Path, Path]:
     from .pdf_report import write_pdf
     from .xlsx_report import write_xlsx
 
-    data = load_report(con, year, period, unit)
     return (_atomic(out_dir / f"{data.stem}.xlsx", lambda tmp: write_xlsx(data, tmp)),
             _atomic(out_dir / f"{data.stem}.pdf", lambda tmp: write_pdf(data, tmp)))
+
+
+#: The record, in the outputs folder, of what each recap was written from (see :func:`refresh_report`).
+MANIFEST_NAME = ".rekap-manifest.json"
+#: Held while recaps are refreshed, so that two runs (an inbox run's follow-up and the nightly
+#: ``consolidate``) do not interleave their files and their manifest entries.
+LOCK_NAME = ".rekap.lock"
+#: The modules whose code decides a recap's content and layout: a change to them rewrites every recap.
+_RENDERERS = ("exporters.py", "xlsx_report.py", "pdf_report.py")
+
+
+@cache
+def _renderer_digest() -> str:
+    h = hashlib.sha256()
+    for name in _RENDERERS:
+        h.update(Path(__file__).with_name(name).read_bytes())
+    return h.hexdigest()
+
+
+def fingerprint(data: ReportData) -> str:
+    """SHA-256 (hex) of everything a recap shows (``data``, rendered with
+    ``repr``: numbers, dates and texts in full) and of the code that renders
+    it (:data:`_RENDERERS`)."""
+    return hashlib.sha256(f"{_renderer_digest()}\n{data!r}".encode()).hexdigest()
+
+
+def _stat(p: Path) -> list[int] | None:
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def refresh_report(con: duckdb.DuckDBPyConnection, year: int, period: str, out_dir: Path) -> tuple[tuple[Path, Path], bool]:
+    """The recap of ``year`` / ``period`` (every unit) in ``out_dir``, written
+    only when it would differ from the files already there: ``((xlsx, pdf),
+    written)``. The outputs folder's manifest (:data:`MANIFEST_NAME`) records,
+    per recap, the :func:`fingerprint` of its data and the size and
+    modification time of both files; the recap is written again when the
+    fingerprint changed (new or corrected values, or a new version of the
+    renderers) or when either file was deleted or altered since. A run that
+    writes nothing new for last year's periods thus costs their queries only,
+    not their PDF and workbook (about 0.3 s a period). Call it with the lock
+    of :func:`recap_lock` held. Raises :class:`ReportError` for an unknown period."""
+    data = load_report(con, year, period)
+    xlsx, pdf = out_dir / f"{data.stem}.xlsx", out_dir / f"{data.stem}.pdf"
+    manifest_path = out_dir / MANIFEST_NAME
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except (FileNotFoundError, ValueError):
+        manifest = {}
+    fp = fingerprint(data)
+    if manifest.get(data.stem) == {"fingerprint": fp, "xlsx": _stat(xlsx), "pdf": _stat(pdf)}:
+        return (xlsx, pdf), False
+    paths = _write(data, out_dir)
+    crash_point("recap-written")
+    manifest[data.stem] = {"fingerprint": fp, "xlsx": _stat(xlsx), "pdf": _stat(pdf)}
+    _atomic(manifest_path, lambda tmp: tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True)))
+    return paths, True
+
+
+def recap_lock(out_dir: Path) -> FileLock:
+    """The lock over ``out_dir``'s recaps and manifest (an OS file lock, filelock), for :func:`refresh_report`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(out_dir / LOCK_NAME))
 
 
 def _atomic(dest: Path, write) -> Path:
