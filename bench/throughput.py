@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"extraction and loading (aim >= 0.8)")
             (work / "ocrmypdf").mkdir()
             o = ocrmypdf_peer(scanned, work / "ocrmypdf")
-            print(f"ocrmypdf --jobs 2: " + (f"{s['pages']} pages in {o:.1f} s: {s['pages'] / o:.3f} pages/s"
+            print("ocrmypdf --jobs 2: " + (f"{s['pages']} pages in {o:.1f} s: {s['pages'] / o:.3f} pages/s"
                                              if o else "not installed (make bench-throughput installs it)"))
         print(f"born-digital aim >= 20 pages/s: {d['pages'] / d['seconds']:.1f} pages/s (run), "
               f"{d['pages'] / d['extraction']:.1f} pages/s (extraction and loading)")
