@@ -159,12 +159,17 @@ def write_report(con: duckdb.DuckDBPyConnection, year: int, period: str, out_dir
     return _write(load_report(con, year, period, unit), out_dir)
 
 
+def _files(data: ReportData, out_dir: Path) -> tuple[Path, Path]:
+    """Where the recap of ``data`` goes: ``(xlsx, pdf)``."""
+    return out_dir / f"{data.stem}.xlsx", out_dir / f"{data.stem}.pdf"
+
+
 def _write(data: ReportData, out_dir: Path) -> tuple[Path, Path]:
     from .pdf_report import write_pdf
     from .xlsx_report import write_xlsx
 
-    return (_atomic(out_dir / f"{data.stem}.xlsx", lambda tmp: write_xlsx(data, tmp)),
-            _atomic(out_dir / f"{data.stem}.pdf", lambda tmp: write_pdf(data, tmp)))
+    xlsx, pdf = _files(data, out_dir)
+    return _atomic(xlsx, lambda tmp: write_xlsx(data, tmp)), _atomic(pdf, lambda tmp: write_pdf(data, tmp))
 
 
 #: The record, in the outputs folder, of what each recap was written from (see :func:`refresh_report`).
@@ -199,6 +204,12 @@ def _stat(p: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns]
 
 
+def _manifest_entry(fp: str, files: tuple[Path, Path]) -> dict:
+    """A recap's manifest entry: its data's fingerprint and ``[size, mtime_ns]`` of its two files (``None`` when missing)."""
+    xlsx, pdf = files
+    return {"fingerprint": fp, "xlsx": _stat(xlsx), "pdf": _stat(pdf)}
+
+
 def refresh_report(con: duckdb.DuckDBPyConnection, year: int, period: str, out_dir: Path) -> tuple[tuple[Path, Path], bool]:
     """The recap of ``year`` / ``period`` (every unit) in ``out_dir``, written
     only when it would differ from the files already there: ``((xlsx, pdf),
@@ -211,18 +222,18 @@ def refresh_report(con: duckdb.DuckDBPyConnection, year: int, period: str, out_d
     not their PDF and workbook (about 0.3 s a period). Call it with the lock
     of :func:`recap_lock` held. Raises :class:`ReportError` for an unknown period."""
     data = load_report(con, year, period)
-    xlsx, pdf = out_dir / f"{data.stem}.xlsx", out_dir / f"{data.stem}.pdf"
+    files = _files(data, out_dir)
     manifest_path = out_dir / MANIFEST_NAME
     try:
         manifest = json.loads(manifest_path.read_text())
     except (FileNotFoundError, ValueError):
         manifest = {}
     fp = fingerprint(data)
-    if manifest.get(data.stem) == {"fingerprint": fp, "xlsx": _stat(xlsx), "pdf": _stat(pdf)}:
-        return (xlsx, pdf), False
+    if manifest.get(data.stem) == _manifest_entry(fp, files):
+        return files, False
     paths = _write(data, out_dir)
     crash_point("recap-written")
-    manifest[data.stem] = {"fingerprint": fp, "xlsx": _stat(xlsx), "pdf": _stat(pdf)}
+    manifest[data.stem] = _manifest_entry(fp, paths)
     _atomic(manifest_path, lambda tmp: tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True)))
     return paths, True
 
