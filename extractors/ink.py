@@ -23,6 +23,11 @@ Works at :data:`MARK_DPI` (the page is resampled to it). Steps:
 5. **Page context**: handwriting in the letterhead band or in a stack of
    handwritten lines is marked (:attr:`InkMark.context`) so that the
    whole-page detector (:func:`page_signatures`) does not count it.
+6. **Signature model**: each handwriting mark gets
+   :attr:`InkMark.signature_score` from :mod:`extractors.signature_model`
+   (measurements of the mark and of the page, fitted on labelled pages); the
+   whole-page detector counts signature marks from
+   :data:`PAGE_SIGNATURE_MIN_SCORE`.
 
 Rules of thumb behind the numbers: a signature on an A4 form is 0.5-3 inches
 wide and 0.2-1.2 inches tall, written with a 0.5-1 mm pen (1.4-2.8 pt); a
@@ -31,7 +36,7 @@ paraf is 0.15-0.5 inch; an Indonesian official stamp (cap dinas) is a ring of
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Iterable
 
@@ -40,6 +45,7 @@ import numpy as np
 
 from .grid import ink_mask
 from .records import POINTS_PER_INCH, BBox, InkMark, Word
+from .signature_model import MarkShape, scored
 
 #: Working resolution (pixels per inch) of the mark detector.
 MARK_DPI = 150
@@ -247,9 +253,32 @@ def find_marks(image: np.ndarray, dpi: int, words: Iterable[Word] | None = None,
     the letter-height rule alone. ``pasted_regions``: boxes (points) of images
     pasted into a born-digital page; when given, only marks inside them are
     returned and they are marked ``pasted``. Returns marks with bboxes in PDF
-    points. Blank pages and all-ink pages (photos) return no handwriting: an
-    all-ink page has no paper for strokes to stand on.
+    points, stamps first; handwriting carries the whole-page model's
+    :attr:`InkMark.signature_score`. Blank pages and all-ink pages (photos)
+    return no handwriting: an all-ink page has no paper for strokes to stand on.
     """
+    found = page_marks(image, dpi, words, pasted_regions)
+    return found.stamps + scored(found.handwriting, found.shapes, found.page_w_pt, found.page_h_pt)
+
+
+@dataclass(frozen=True)
+class PageMarks:
+    """What :func:`page_marks` found on a page, before the signature model:
+    ``stamps``; ``handwriting`` (signature and paraf marks, context set) with
+    the parallel ``shapes``; the page size in PDF points."""
+
+    stamps: list[InkMark]
+    handwriting: list[InkMark]
+    shapes: list[MarkShape]
+    page_w_pt: float
+    page_h_pt: float
+
+
+def page_marks(image: np.ndarray, dpi: int, words: Iterable[Word] | None = None,
+               pasted_regions: list[BBox] | None = None) -> PageMarks:
+    """Steps 1-5 of the module docstring (everything :func:`find_marks` does
+    but the scoring); arguments as there. The signature model is fitted on
+    what this returns (bench/train_signatures.py)."""
     img = _resample(image, dpi)
     if img.ndim == 3:
         gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
@@ -261,12 +290,13 @@ def find_marks(image: np.ndarray, dpi: int, words: Iterable[Word] | None = None,
         colour = np.zeros_like(gray)
         hue = np.zeros_like(gray)
     ink = cv2.bitwise_or(ink_mask(gray), colour)
-    if np.count_nonzero(ink) > 0.5 * ink.size or np.count_nonzero(ink) < 0.0005 * ink.size:
-        return []
     to_pt = POINTS_PER_INCH / MARK_DPI
-    marks: list[InkMark] = []
+    page_w, page_h = ink.shape[1] * to_pt, ink.shape[0] * to_pt
+    if np.count_nonzero(ink) > 0.5 * ink.size or np.count_nonzero(ink) < 0.0005 * ink.size:
+        return PageMarks([], [], [], page_w, page_h)
+    stamps: list[InkMark] = []
     for box, conf, name in find_stamps(gray, ink, colour, hue):
-        marks.append(InkMark("stamp", box.scaled(to_pt), conf, name))
+        stamps.append(InkMark("stamp", box.scaled(to_pt), conf, name))
         x0, y0, x1, y1 = (max(0, int(v)) for v in (box.x0, box.y0, box.x1, box.y1))
         region = ink[y0:y1, x0:x1]
         if name != "black":  # remove the stamp's colour; other inks on it stay
@@ -275,11 +305,14 @@ def find_marks(image: np.ndarray, dpi: int, words: Iterable[Word] | None = None,
     hand, lines = _erase_rulings(ink)
     if words is not None:
         _erase_words(hand, words)
-    marks += _handwriting(hand, hue, colour, lines)
+    written, shapes = _handwriting(hand, hue, colour, lines)
     if pasted_regions is not None:
-        inside = [m for m in marks if any(r.holds_centre_of(m.bbox) for r in pasted_regions)]
-        marks = [replace(m, pasted=True) for m in inside]
-    return _with_context(marks, ink.shape[0] * to_pt)
+        def inside(m: InkMark) -> bool:
+            return any(r.holds_centre_of(m.bbox) for r in pasted_regions)
+        keep = [k for k, m in enumerate(written) if inside(m)]
+        written, shapes = [replace(written[k], pasted=True) for k in keep], [shapes[k] for k in keep]
+        stamps = [replace(m, pasted=True) for m in stamps if inside(m)]
+    return PageMarks(stamps, _with_context(written, page_h), shapes, page_w, page_h)
 
 
 def _same_colour(hue: np.ndarray, colour: np.ndarray, name: str) -> np.ndarray:
@@ -295,16 +328,17 @@ def _select(labels: np.ndarray, chosen: np.ndarray) -> np.ndarray:
     return (chosen.astype(np.uint8) * 255)[labels]
 
 
-def _handwriting(ink: np.ndarray, hue: np.ndarray, colour: np.ndarray, lines: np.ndarray) -> list[InkMark]:
+def _handwriting(ink: np.ndarray, hue: np.ndarray, colour: np.ndarray,
+                 lines: np.ndarray) -> tuple[list[InkMark], list[MarkShape]]:
     """Signature and paraf clusters of a print-free ink mask (pixels at
-    :data:`MARK_DPI`); ``lines`` holds the ink removed as ruled lines. A
-    removed line no longer than :data:`FLOURISH_MAX_IN` that touches
-    handwriting is a pen stroke (the underline or flourish of a signature)
-    and is put back."""
+    :data:`MARK_DPI`), with the shape of each (parallel lists); ``lines``
+    holds the ink removed as ruled lines. A removed line no longer than
+    :data:`FLOURISH_MAX_IN` that touches handwriting is a pen stroke (the
+    underline or flourish of a signature) and is put back."""
     px = MARK_DPI
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if n <= 1:
-        return []
+        return [], []
     letter = _letter_height(stats)
     min_area = MIN_COMPONENT_IN2 * px * px
     hs, ws, areas = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_AREA]
@@ -313,7 +347,7 @@ def _handwriting(ink: np.ndarray, hue: np.ndarray, colour: np.ndarray, lines: np
     keep[0] = False
     seeds = _select(labels, keep)
     if not seeds.any():
-        return []
+        return [], []
     # strokes of one signature sit side by side: join wide, barely in height
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (max(3, int(JOIN_IN * 2 * px) | 1), max(3, int(JOIN_IN * px) | 1)))
     joined = cv2.dilate(seeds, kernel)
@@ -357,7 +391,19 @@ def _handwriting(ink: np.ndarray, hue: np.ndarray, colour: np.ndarray, lines: np
         conf = handwriting_score(w_in, h_in, density, tallest, kind)
         box = BBox(float(x0), float(y0), float(x1), float(y1)).scaled(to_pt)
         out.append(InkMark(kind, box, conf, name, False, round(stroke, 2)))
-    return _merge_side_by_side(out)
+    marks = _merge_side_by_side(out)
+    return marks, [_mark_shape(ink, m.bbox.scaled(1 / to_pt), letter) for m in marks]
+
+
+def _mark_shape(ink: np.ndarray, box: BBox, letter: float) -> MarkShape:
+    """Shape of the ink of a print-free mask (pixels at :data:`MARK_DPI`)
+    inside ``box`` (pixels); ``letter`` the page's printed-letter height, pixels."""
+    x0, y0 = max(0, int(box.x0)), max(0, int(box.y0))
+    crop = ink[y0:int(np.ceil(box.y1)), x0:int(np.ceil(box.x1))]
+    n, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    hs = stats[1:, cv2.CC_STAT_HEIGHT] if n > 1 else np.ones(1)
+    return MarkShape(density=np.count_nonzero(crop) / max(1, crop.size), tallest=float(hs.max()) / max(1, crop.shape[0]),
+                     height_spread=float(np.std(hs)) / letter, letter_in=letter / MARK_DPI)
 
 
 #: Longest straight pen stroke (inches) put back from the removed ruled lines
@@ -478,12 +524,15 @@ def _with_context(marks: list[InkMark], page_h_pt: float) -> list[InkMark]:
     return out
 
 
-#: Whole-page mode: a signature-sized cluster counts from this confidence.
-PAGE_SIGNATURE_MIN_CONFIDENCE = 0.75
+#: Whole-page mode: a signature-sized mark counts from this :attr:`InkMark.signature_score`
+#: (chosen on the cross-validated figures of ``python -m bench.train_signatures``; also in
+#: warehouse/sql/views/45_signatures.sql).
+PAGE_SIGNATURE_MIN_SCORE = 0.15
 
 
-def page_signatures(marks: Iterable[InkMark], min_confidence: float = PAGE_SIGNATURE_MIN_CONFIDENCE) -> list[InkMark]:
-    """The whole-page detector's answer: signature marks at or above
-    ``min_confidence`` that the page context does not rule out (empty
-    :attr:`InkMark.context`)."""
-    return [m for m in marks if m.kind == "signature" and m.confidence >= min_confidence and not m.context]
+def page_signatures(marks: Iterable[InkMark], min_score: float = PAGE_SIGNATURE_MIN_SCORE) -> list[InkMark]:
+    """The whole-page detector's answer: signature marks whose
+    :attr:`InkMark.signature_score` is at least ``min_score`` and that the page
+    context does not rule out (empty :attr:`InkMark.context`)."""
+    return [m for m in marks if m.kind == "signature" and not m.context
+            and m.signature_score is not None and m.signature_score >= min_score]

@@ -254,7 +254,9 @@ class InkMark:
     mean stroke width in points (0 for stamps). ``context``: why the
     whole-page detector does not count a handwriting mark as a signature
     although it looks like one (one of :data:`MARK_CONTEXTS`), empty when
-    nothing on the page speaks against it.
+    nothing on the page speaks against it. ``signature_score``: probability
+    (0..1) that a handwriting mark is a signature, from the whole-page model
+    (:mod:`extractors.signature_model`); ``None`` for stamps.
     """
 
     kind: str
@@ -264,3 +266,4 @@ class InkMark:
     pasted: bool = False
     stroke_pt: float = 0.0
     context: str = ""
+    signature_score: float | None = None

@@ -222,12 +222,14 @@ def test_whole_page_detector_skips_a_letterhead_logo(corpus):
 @pytest.mark.corpus
 def test_whole_page_detector_on_a_handwritten_letter(corpus):
     """Checked by eye: hlm6aa00 is a letter handwritten on ten lines and
-    signed once at the foot. The signature is found (IoU >= 0.5); most body
-    lines are recognised as a handwritten note (five short pieces are still
-    taken for signatures: the detector's known weakness on such pages)."""
+    signed once at the foot. The signature is found (IoU >= 0.5) and nothing
+    else: most body lines are a handwritten note by the page context, and the
+    short pieces left (five were taken for signatures by the hand-set rule)
+    score low in the signature model, whose many-handwriting-marks feature
+    speaks against them. (The model was fitted on these pages, this one
+    included: a regression check; the held-out figures are in bench.signatures.)"""
     found, truth = _tobacco(corpus, "hlm6aa00-init-fd704643.jpg")
-    assert any(iou(f, truth[0]) >= 0.5 for f in found)
-    assert len(found) <= 6
+    assert len(found) == 1 and iou(found[0], truth[0]) >= 0.5
 
 
 def test_round_pen_loop_is_a_signature_not_a_stamp():
@@ -554,3 +556,21 @@ def test_component_selection_by_lookup_equals_isin():
     expected = (np.isin(labels, np.flatnonzero(chosen)) * 255).astype(np.uint8)
     got = _select(labels, chosen)
     assert got.dtype == np.uint8 and np.array_equal(got, expected) and 0 < got.mean() < 255
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name, page_no", [("jabar-datapk-pk-bidang-infrastruktur-permukiman.pdf", 2),
+                                           ("jabar-iku-bpmpd-ta-2016.pdf", 4)])
+def test_whole_page_detector_finds_the_signatures_of_the_signed_blocks(corpus, processed, name, page_no):
+    """Pages whose signed blocks were checked by eye (README, 57 blocks): the
+    whole-page detector, which does not look at the blocks, finds one
+    signature on each signed block's signature and nothing else. On these two
+    pages the hand-set rule before the signature model missed one (its
+    handwriting score was under 0.75)."""
+    doc = processed(corpus / "pk" / name)
+    signed = [b for b in doc.signatures if b.page_no == page_no and b.signed]
+    page = doc.pages[page_no - 1]
+    found = page_signatures(page.marks)
+    assert len(found) == len(signed) >= 1
+    for b in signed:
+        assert sum(iou(m.bbox, BBox(*b.signature_bbox)) >= 0.5 for m in found) == 1

@@ -339,7 +339,8 @@ class Warehouse:
                          c.paraf, *_bbox(c.paraf_bbox), c.name_variants, c.flags])
         _insert_rows(con, "raw_signature_blocks", rows)
         _insert_rows(con, "raw_marks", [[doc_id, p.page_no, m.kind, m.bbox.x0, m.bbox.y0, m.bbox.x1, m.bbox.y1,
-                                         m.confidence, m.colour, m.pasted, m.stroke_pt, m.context]
+                                         m.confidence, m.colour, m.pasted, m.stroke_pt, m.context,
+                                         m.signature_score]
                                         for p in doc.pages for m in p.marks])
 
     @staticmethod

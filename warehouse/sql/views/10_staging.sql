@@ -95,5 +95,5 @@ SELECT document_id, block_no, page_no, role, jabatan, nama, pangkat, nip_raw, ni
 FROM raw_signature_blocks;
 
 CREATE OR REPLACE VIEW stg_marks AS
-SELECT document_id, page_no, kind, x0, y0, x1, y1, confidence, colour, pasted, stroke_pt, context
+SELECT document_id, page_no, kind, x0, y0, x1, y1, confidence, colour, pasted, stroke_pt, context, signature_score
 FROM raw_marks;

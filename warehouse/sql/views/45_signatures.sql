@@ -31,8 +31,9 @@ WHERE signed = false OR (stamp_required AND stamp = false) OR (role = 'paraf' AN
 COMMENT ON VIEW rpt_missing_signatures IS 'Which documents lack a required signature, stamp or paraf (a row of a Paraf column left empty), print an invalid NIP or one to check (a PPPK number, digits read unsurely by OCR), or print a signer''s name differently on different pages; one row per signatory with the problem in words (Indonesian).';
 
 CREATE OR REPLACE VIEW rpt_page_signatures AS
-SELECT d.original_name, m.document_id, m.page_no, m.kind, m.confidence, m.colour, m.pasted, m.context,
-       m.x0, m.y0, m.x1, m.y1
+SELECT d.original_name, m.document_id, m.page_no, m.kind, m.confidence, m.signature_score, m.colour, m.pasted,
+       m.context, m.x0, m.y0, m.x1, m.y1
 FROM stg_marks m JOIN dim_documents d USING (document_id)
-WHERE m.kind <> 'signature' OR (m.confidence >= 0.75 AND m.context = '');
-COMMENT ON VIEW rpt_page_signatures IS 'Every handwritten signature, paraf and stamp found on each page without using the layout (whole-page detector: signatures at confidence 0.75 or more, not in the letterhead band and not a line of a handwritten note), for documents whose signature blocks are not recognised.';
+-- 0.15: extractors.ink.PAGE_SIGNATURE_MIN_SCORE; marks loaded before the model (no score) keep the rule they were found with
+WHERE m.kind <> 'signature' OR (m.context = '' AND COALESCE(m.signature_score >= 0.15, m.confidence >= 0.75));
+COMMENT ON VIEW rpt_page_signatures IS 'Every handwritten signature, paraf and stamp found on each page without using the layout (whole-page detector: signatures whose signature_score from the signature model is 0.15 or more, not in the letterhead band and not a line of a handwritten note), for documents whose signature blocks are not recognised.';
