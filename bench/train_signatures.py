@@ -30,9 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.signatures import TOBACCO_DPI, labelled_page, matches
+from bench.signatures import TOBACCO_DPI, labelled_page, page_figures
 from extractors.ink import PAGE_SIGNATURE_MIN_SCORE, iou, page_marks
-from extractors.records import POINTS_PER_INCH, BBox
+from extractors.records import POINTS_PER_INCH, BBox, InkMark
 from extractors.signature_model import FEATURES, MODEL_PATH, feature_rows, prepared
 
 #: Inverse L2 regularisation strength; cross-validated F1 is flat for C in 0.03-1.
@@ -42,6 +42,13 @@ REPEATS = 4
 FOLDS = 5
 #: Thresholds on the model's probability at which the figures are printed.
 THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+
+
+def hand_set_rule(m: InkMark) -> bool:
+    """The whole-page answer before the signature model (the reference): a
+    signature mark without page context whose handwriting score
+    (:func:`extractors.ink.handwriting_score`) is 0.75 or more."""
+    return m.kind == "signature" and not m.context and m.confidence >= 0.75
 
 
 @dataclass
@@ -78,7 +85,7 @@ def samples(corpus: Path) -> Samples:
             boxes.append(b)
             label.append(max((iou(b, x) for x in t), default=0.0) >= 0.5)
             countable.append(m.kind == "signature" and not m.context)
-            rule.append(m.kind == "signature" and not m.context and m.confidence >= 0.75)
+            rule.append(hand_set_rule(m))
             page.append(k)
             groups.append(path.name.split("-")[0])
     return Samples(np.vstack(rows), np.array(label, int), np.array(countable), np.array(rule), np.array(page),
@@ -86,17 +93,10 @@ def samples(corpus: Path) -> Samples:
 
 
 def figures(s: Samples, chosen: np.ndarray) -> dict:
-    """Precision, recall, F1 (IoU >= 0.5) and page accuracy when the marks
-    where ``chosen`` is True are the detector's answer."""
-    tp = fp = fn = ok = 0
-    for k, t in enumerate(s.truth):
-        pred = [s.boxes[i] for i in np.flatnonzero((s.page == k) & chosen)]
-        hit = matches(pred, t)
-        tp, fp, fn, ok = tp + hit, fp + len(pred) - hit, fn + len(t) - hit, ok + (bool(pred) == bool(t))
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
-            "page_accuracy": ok / len(s.truth), "tp": tp, "fp": fp, "fn": fn}
+    """:func:`bench.signatures.page_figures` when the marks where ``chosen``
+    is True are the detector's answer."""
+    preds = [[s.boxes[i] for i in np.flatnonzero((s.page == k) & chosen)] for k in range(len(s.truth))]
+    return page_figures(preds, s.truth)
 
 
 def _classifier():
