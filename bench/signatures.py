@@ -95,8 +95,8 @@ def whole_page(corpus: Path, show: int = 0) -> dict:
         preds.append(detect(rgb))
         truths.append(truth)
     secs = time.perf_counter() - t0
-    misses = [(i.name, len(t), len(p), matches(p, t)) for i, p, t in zip(images, preds, truths)
-              if matches(p, t) < max(len(t), len(p))]
+    hits = (matches(p, t) for p, t in zip(preds, truths))
+    misses = [(i.name, len(t), len(p), h) for i, p, t, h in zip(images, preds, truths, hits) if h < max(len(t), len(p))]
     for m in misses[:show]:
         print("  miss", *m)
     return {"pages": len(images), "signatures": sum(map(len, truths)), "pages_per_s": len(images) / secs,

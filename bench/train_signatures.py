@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.signatures import TOBACCO_DPI, labelled_page, page_figures
-from extractors.ink import PAGE_SIGNATURE_MIN_SCORE, iou, page_marks
+from extractors.ink import PAGE_SIGNATURE_MIN_SCORE, iou, page_marks, whole_page_candidate
 from extractors.records import POINTS_PER_INCH, BBox, InkMark
 from extractors.signature_model import FEATURES, MODEL_PATH, feature_rows, prepared
 
@@ -46,17 +46,17 @@ THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
 
 def hand_set_rule(m: InkMark) -> bool:
     """The whole-page answer before the signature model (the reference): a
-    signature mark without page context whose handwriting score
+    :func:`extractors.ink.whole_page_candidate` whose handwriting score
     (:func:`extractors.ink.handwriting_score`) is 0.75 or more."""
-    return m.kind == "signature" and not m.context and m.confidence >= 0.75
+    return whole_page_candidate(m) and m.confidence >= 0.75
 
 
 @dataclass
 class Samples:
     """Marks of the labelled pages: ``rows`` (n, len(FEATURES)); ``label``
     (n,) 1 when the mark matches a labelled signature; ``countable`` (n,)
-    True for signature-kind marks without page context (the only marks
-    :func:`extractors.ink.page_signatures` may return); ``rule`` (n,) True
+    True for :func:`extractors.ink.whole_page_candidate` marks (the only
+    marks :func:`extractors.ink.page_signatures` may return); ``rule`` (n,) True
     where the hand-set rule counted the mark; ``page`` (n,) page index;
     ``boxes`` per mark in pixels; ``truth`` per page; ``groups`` (n,) source
     document."""
@@ -84,7 +84,7 @@ def samples(corpus: Path) -> Samples:
             b = m.bbox.scaled(px)
             boxes.append(b)
             label.append(max((iou(b, x) for x in t), default=0.0) >= 0.5)
-            countable.append(m.kind == "signature" and not m.context)
+            countable.append(whole_page_candidate(m))
             rule.append(hand_set_rule(m))
             page.append(k)
             groups.append(path.name.split("-")[0])

@@ -530,9 +530,15 @@ def _with_context(marks: list[InkMark], page_h_pt: float) -> list[InkMark]:
 PAGE_SIGNATURE_MIN_SCORE = 0.15
 
 
+def whole_page_candidate(m: InkMark) -> bool:
+    """Whether the whole-page detector may count ``m``: a signature-sized
+    handwriting mark that the page context does not rule out (empty
+    :attr:`InkMark.context`)."""
+    return m.kind == "signature" and not m.context
+
+
 def page_signatures(marks: Iterable[InkMark], min_score: float = PAGE_SIGNATURE_MIN_SCORE) -> list[InkMark]:
-    """The whole-page detector's answer: signature marks whose
-    :attr:`InkMark.signature_score` is at least ``min_score`` and that the page
-    context does not rule out (empty :attr:`InkMark.context`)."""
-    return [m for m in marks if m.kind == "signature" and not m.context
+    """The whole-page detector's answer: the :func:`whole_page_candidate` marks
+    whose :attr:`InkMark.signature_score` is at least ``min_score``."""
+    return [m for m in marks if whole_page_candidate(m)
             and m.signature_score is not None and m.signature_score >= min_score]
