@@ -78,3 +78,22 @@ def processed(tmp_path_factory, ocr_cache):
             memo[path] = process_file(path, sha256_file(path), path.name, s)
         return memo[path]
     return run
+
+
+@pytest.fixture(scope="session")
+def prefect_api(tmp_path_factory):
+    """API URL of one Prefect server shared by the tests that run ``kinerja``
+    as real processes many times (:func:`tests.unattended.shared_prefect_server`)."""
+    from .unattended import shared_prefect_server
+
+    with shared_prefect_server(tmp_path_factory.mktemp("prefect-server")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def harness():
+    """Prefect's test harness (a temporary API for flows run in this process),
+    started once for every test that runs a flow in-process (about 25 s a start here)."""
+    from prefect.testing.utilities import prefect_test_harness
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

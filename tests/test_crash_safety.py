@@ -27,6 +27,10 @@ INPUTS = ["pk-2024-ikp.pdf", "renaksi-2024-ikp.pdf", "lapkin-tw1-2024-ikp.pdf", 
 #: between writing the second recap and recording it in the outputs' manifest.
 POINTS = ["archived:3", "load-uncommitted:2", "loaded:4", "quarantine-recorded", "mapped", "publish-copied",
           "recap-written:2"]
+#: Points whose killed run and re-run start Prefect's temporary API themselves, as
+#: ``kinerja run`` does by default; the others report to a running Prefect server,
+#: as runs do while ``kinerja serve`` is up (and each run starts about 8 s sooner).
+ON_TEMPORARY_API = {"loaded:4"}
 
 
 def _inbox(home: Path) -> None:
@@ -68,17 +72,18 @@ def reference(tmp_path_factory):
 
 
 @pytest.mark.parametrize("point", POINTS)
-def test_killed_run_then_rerun_equals_uninterrupted(reference, point):
+def test_killed_run_then_rerun_equals_uninterrupted(reference, prefect_api, point):
     base, expected = reference
+    api = None if point in ON_TEMPORARY_API else prefect_api
     home = base / point.replace(":", "-")
     _inbox(home)
     before = file_hashes(home / "inbox")
-    killed = kinerja(["run", "--home", str(home)], kinerja_env(base / "prefect", KINERJA_CRASH_AT=point))
+    killed = kinerja(["run", "--home", str(home)], kinerja_env(base / "prefect", api, KINERJA_CRASH_AT=point))
     assert killed.returncode == -signal.SIGKILL, f"{point} was never reached:\n{killed.stdout}{killed.stderr}"
     # nothing lost while dead: every input is still in the inbox, or archived, or in quarantine
     assert before <= file_hashes(home / "inbox") | file_hashes(home / "archive") | file_hashes(home / "quarantine")
 
-    again = kinerja(["run", "--home", str(home)], kinerja_env(base / "prefect"))
+    again = kinerja(["run", "--home", str(home)], kinerja_env(base / "prefect", api))
     assert again.returncode == 0, again.stdout + again.stderr
     state = _state(home)
     assert state["tables"] == expected["tables"]

@@ -13,13 +13,6 @@ from .unattended import fill_inbox
 distributed = pytest.importorskip("distributed", reason="prefect-dask (and distributed) are project dependencies")
 
 
-@pytest.fixture(scope="module")
-def harness():
-    from prefect.testing.utilities import prefect_test_harness
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
 def test_flow_on_a_two_worker_dask_cluster(harness, settings):
     from flows.process_inbox import configured
     from pipeline.config import Settings

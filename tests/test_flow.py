@@ -18,13 +18,6 @@ from reportlab.pdfgen import canvas
 from .conftest import SAMPLES
 
 
-@pytest.fixture(scope="module")
-def harness():
-    from prefect.testing.utilities import prefect_test_harness
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
 def _make_bad_inputs(inbox: Path) -> dict[str, str]:
     """name -> expected error code."""
     good = (SAMPLES / "inbox" / "sop-pelaporan-kinerja-digital.pdf").read_bytes()

@@ -31,24 +31,26 @@ def _analyst(path, mode: str) -> subprocess.Popen:
 
 
 @pytest.fixture(scope="module")
-def first_run(tmp_path_factory):
+def first_run(tmp_path_factory, prefect_api):
+    """A data home after one run; the runs of these tests report to the shared
+    Prefect server (this first one starts the temporary API of its own)."""
     base = tmp_path_factory.mktemp("rw")
     home = base / "home"
     fill_inbox(home / "inbox", ["sop-pelaporan-kinerja-digital.pdf"])
     r = kinerja(["run", "--home", str(home)], kinerja_env(base / "prefect"))
     assert r.returncode == 0, r.stdout + r.stderr
-    return base, home
+    return base, home, prefect_api
 
 
 @pytest.mark.parametrize("mode", ["ro", "rw"])     # DBeaver opens read-write unless told otherwise
 def test_analyst_with_the_copy_open_does_not_block_a_run(first_run, mode):
-    base, home = first_run
+    base, home, api = first_run
     copy = home / "kinerja-readonly.duckdb"
     analyst = _analyst(copy, mode)
     try:
         before = int(analyst.stdout.readline())
         fill_inbox(home / "inbox", ["sop-pengelolaan-arsip-digital.pdf"] if mode == "ro" else ["pk-2024-ikp.pdf"])
-        r = kinerja(["run", "--home", str(home), "--wait", "0"], kinerja_env(base / "prefect"))
+        r = kinerja(["run", "--home", str(home), "--wait", "0"], kinerja_env(base / "prefect", api))
         assert r.returncode == 0, r.stdout + r.stderr
         assert "processed" in r.stdout
         out, err = analyst.communicate("\n", timeout=30)
@@ -64,7 +66,7 @@ def test_analyst_with_the_copy_open_does_not_block_a_run(first_run, mode):
 
 
 def test_run_holding_the_lock_blocks_neither_analysts_nor_says_nothing(first_run):
-    base, home = first_run
+    base, home, api = first_run
     # a run in progress: it holds the writer lock and has the working file open read-write
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys, duckdb
@@ -83,7 +85,7 @@ def test_run_holding_the_lock_blocks_neither_analysts_nor_says_nothing(first_run
         analyst.communicate("\n", timeout=30)
         assert analyst.returncode == 0
         t0 = time.monotonic()
-        second = kinerja(["run", "--home", str(home), "--wait", "2"], kinerja_env(base / "prefect"))
+        second = kinerja(["run", "--home", str(home), "--wait", "2"], kinerja_env(base / "prefect", api))
         assert second.returncode == 75, second.stdout + second.stderr
         assert time.monotonic() - t0 >= 2
         assert f"pid {holder.pid}" in second.stdout and "kinerja run (test)" in second.stdout
@@ -92,23 +94,23 @@ def test_run_holding_the_lock_blocks_neither_analysts_nor_says_nothing(first_run
 
 
 def test_program_holding_the_working_file_gets_a_clear_message(first_run):
-    base, home = first_run
+    base, home, api = first_run
     fill_inbox(home / "inbox", ["renaksi-2024-ikp.pdf"])
     squatter = _analyst(home / "kinerja.duckdb", "rw")      # someone opened the working file itself
     try:
         squatter.stdout.readline()
-        r = kinerja(["run", "--home", str(home), "--wait", "0"], kinerja_env(base / "prefect"))
+        r = kinerja(["run", "--home", str(home), "--wait", "0"], kinerja_env(base / "prefect", api))
         assert r.returncode == 75, r.stdout + r.stderr
         assert "kinerja-readonly.duckdb" in r.stdout
     finally:
         squatter.communicate("\n", timeout=30)
     assert (home / "inbox" / "renaksi-2024-ikp.pdf").exists()      # left for the next run
-    r = kinerja(["run", "--home", str(home)], kinerja_env(base / "prefect"))
+    r = kinerja(["run", "--home", str(home)], kinerja_env(base / "prefect", api))
     assert r.returncode == 0 and not (home / "inbox" / "renaksi-2024-ikp.pdf").exists(), r.stdout + r.stderr
 
 
 def test_status_shows_backlog_runs_quarantine_and_review(first_run):
-    base, home = first_run
+    base, home, api = first_run
     fill_inbox(home / "inbox", ["renaksi-2024-ikp.pdf"])           # backlog: one ready file
     (home / "inbox" / "baru.pdf").write_bytes(b"%PDF-1.4 still copying")      # young: still being copied
     r = kinerja(["status", "--home", str(home)], kinerja_env(base / "prefect"), timeout=120)

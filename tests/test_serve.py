@@ -15,13 +15,7 @@ import urllib.error
 import urllib.request
 
 from .conftest import REPO, SAMPLES
-from .unattended import age, kinerja, kinerja_env
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .unattended import age, free_port, kinerja, kinerja_env
 
 
 def _api(url: str, path: str, body: dict | None = None, attempts: int = 6):
@@ -59,7 +53,7 @@ def _alive(pid: int) -> bool:
 
 
 def test_serve_schedules_runs_and_stops_on_sigterm(tmp_path):
-    home, port = tmp_path / "home", _free_port()
+    home, port = tmp_path / "home", free_port()
     (home / "inbox").mkdir(parents=True)
     log = open(tmp_path / "serve.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--home", str(home), "--every", "0.1",

@@ -6,10 +6,12 @@ import hashlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -21,11 +23,40 @@ VOLATILE = {"run_id", "build_id", "processed_at", "received_at", "occurred_at", 
             "processing_seconds", "seconds", "quarantine_path", "imported_at", "recorded_at", "applied_at"}
 
 
-def kinerja_env(prefect_home: Path, **extra: str) -> dict[str, str]:
+def kinerja_env(prefect_home: Path, api_url: str | None = None, **extra: str) -> dict[str, str]:
+    """Environment of a ``kinerja`` process: Prefect's state in ``prefect_home``;
+    with ``api_url``, its flow runs go to that running Prefect server (as
+    under ``kinerja serve``, see :func:`shared_prefect_server`), else to the
+    temporary API each run starts for itself (the default). ``extra`` adds
+    variables (``KINERJA_CRASH_AT``...)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "KINERJA_"))}
     env.update(PREFECT_HOME=str(prefect_home), OMP_THREAD_LIMIT="1", PYTHONUNBUFFERED="1", COLUMNS="200",
                PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1", **extra)
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
     return env
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def shared_prefect_server(home: Path):
+    """A Prefect server on a free local port (``kinerja serve``'s own
+    :class:`flows.serve.PrefectServer`), state under ``home``; yields its API
+    URL. Runs pointed at it skip the temporary API that a run starts for
+    itself, about 8 s a run here: the tests that start ``kinerja run`` a
+    dozen times share one (the crash-safety property does not depend on
+    where Prefect records the runs; some runs of those tests still use the
+    temporary API)."""
+    from flows.serve import PrefectServer
+
+    with PrefectServer(home, port=free_port()) as server:
+        yield server.api_url
 
 
 def kinerja(args: list[str], env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
