@@ -1,13 +1,10 @@
 """Rule-based Indonesian text analysis with spaCy (``spacy.blank("id")``; no model
 downloads): entities for periods, dates, NIP, jabatan and agency names, phrase
-counting for document classification, and an Indonesian word list."""
+counting for document classification."""
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from .records import Entity
@@ -145,17 +142,6 @@ class PhraseCounter:
             out.setdefault(label, {}).setdefault(phrase, 0)
             out[label][phrase] += 1
         return out
-
-
-@lru_cache(maxsize=1)
-def indonesian_lexicon() -> frozenset[str]:
-    """Lower-case Indonesian word forms (about 30k) from spacy-lookups-data's
-    lemma table (inflected forms and lemmas), used to judge OCR text quality."""
-    data = resources.files("spacy_lookups_data") / "data" / "id_lemma_lookup.json.gz"
-    with gzip.open(data.open("rb"), "rt", encoding="utf-8") as fh:
-        table = json.load(fh)
-    words = {k.lower() for k in table} | {v.lower() for v in table.values()}
-    return frozenset(w for w in words if w.isalpha())
 
 
 def content_tokens(text: str, keep: frozenset[str] = frozenset()) -> list[str]:

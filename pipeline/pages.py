@@ -327,7 +327,8 @@ def pdf_pages(path: Path, settings: Settings, ocr: TesseractOcr, label: str | No
     (not rendered); a text layer (read as ``settings.text_layer_reader`` says,
     see :class:`TextLayers`) with at least :data:`MIN_TEXT_LAYER_CHARS`
     characters, upright, and whose quality (:func:`text_layer_quality`)
-    reaches ``settings.text_layer_min_quality`` is used as is; otherwise the
+    reaches ``settings.text_layer_min_quality`` (``scanner_layer_min_quality``
+    for a scanner's layer under a page image, :func:`is_scanned`) is used as is; otherwise the
     page is rendered at ``settings.ocr_dpi`` with pypdfium2 and OCR-ed, up to
     ``settings.workers`` pages at once (:func:`pipeline.parallel.ordered`;
     at most ``workers + 1`` page images in memory). Emits ``file_opened``
@@ -365,9 +366,10 @@ def _pdf_page_job(path: Path, renderer: PdfRenderer, layers: TextLayers, decorat
         layer, drawing_of, reader = read
         quality = round(text_layer_quality(layer.words), 3)
         scanned = is_scanned(layer)
+        least = settings.scanner_layer_min_quality if scanned else settings.text_layer_min_quality
         if layer.rotation:
             notes.append("text layer printed sideways: OCR instead")
-        elif quality >= settings.text_layer_min_quality:
+        elif quality >= least:
             rulings, figures = ([], False) if scanned else drawing_of()
             symbols = _vector_shapes(renderer, i) if figures and len(rulings) >= SHAPE_MIN_RULINGS else []
             page = PageResult(page_no=i + 1, width_pt=layer.width_pt, height_pt=layer.height_pt,
@@ -377,7 +379,7 @@ def _pdf_page_job(path: Path, renderer: PdfRenderer, layers: TextLayers, decorat
             return partial(_finish_layer_page, page, _ink_image(renderer, i, layer, scanned, decorations),
                            _block_crops(renderer, i, layer) if scanned else [], ocr)
         else:
-            notes.append(f"text layer rejected (quality {quality:.2f} < {settings.text_layer_min_quality})")
+            notes.append(f"{'scanner ' if scanned else ''}text layer rejected (quality {quality:.2f} < {least})")
     try:
         rgb = renderer.render(i, settings.ocr_dpi)
     except pdfium.PdfiumError as e:

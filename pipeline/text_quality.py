@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import re
 
-from extractors.nlp import indonesian_lexicon
+from extractors.lexicon import known_words
 from extractors.records import Word
-
-# Frequent English words (ICDAR and bilingual forms); Indonesian comes from the lexicon.
-_ENGLISH = frozenset("the of and to in for is on that by with as at from this be are or an was it not which all have has "
-                     "total year per table source number data".split())
 
 
 def text_layer_quality(words: list[Word] | tuple[Word, ...]) -> float:
     """Share (0..1) of the layer's tokens that are real words: numbers, or
-    alphabetic tokens of 3+ letters found in the Indonesian word list (or a few
-    common English words), also after stripping common affixes. Tokens of 1-2
-    letters are not judged. A page with fewer than 5 judged tokens scores 0."""
-    lex = indonesian_lexicon()
+    alphabetic tokens of 3+ letters among the known Indonesian and English
+    words (:func:`extractors.lexicon.known_words`), also after stripping common
+    Indonesian affixes. Tokens of 1-2 letters are not judged. A page with fewer
+    than 5 judged tokens scores 0.
+
+    Measured on the corpus and sample PDFs (``tests/test_text_quality.py``):
+    born-digital SAKIP pages 0.83-1.0, English statistical tables (ICDAR 2013)
+    0.73-1.0, scanners' OCR layers 0.79-0.95; the same SAKIP pages with their
+    letters shifted by three (a broken font encoding) at most 0.36, with 30 %
+    of their letters replaced by OCR-like confusions at most 0.57, with random
+    letters at most 0.05."""
+    lex = known_words()
     good = total = 0
     for w in words:
         for tok in re.findall(r"[A-Za-z]+|\d[\d.,]*", w.text):
@@ -29,7 +33,7 @@ def text_layer_quality(words: list[Word] | tuple[Word, ...]) -> float:
                 continue
             total += 1
             t = tok.lower()
-            if t in lex or t in _ENGLISH or _stem(t) in lex:
+            if t in lex or _stem(t) in lex:
                 good += 1
     return good / total if total >= 5 else 0.0
 

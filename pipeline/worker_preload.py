@@ -8,12 +8,13 @@ objects, and their memory pages stay shared with the fork server (born-digital
 extraction about 10 % faster)."""
 import gc
 
-from extractors.nlp import get_nlp, indonesian_lexicon
+from extractors.lexicon import known_words
+from extractors.nlp import get_nlp
 from extractors.ocr import tesseract_version
 from pipeline import process  # noqa: F401  (the import is the point)
 
 get_nlp()
-indonesian_lexicon()
+known_words()
 try:
     tesseract_version()
 except Exception:  # noqa: BLE001 - Tesseract missing: the worker reports it when OCR is needed
