@@ -253,12 +253,18 @@ def _block_crops(renderer: PdfRenderer, index: int, layer: TextLayer) -> list[bl
                                       lambda: (cv2.cvtColor(renderer.render(index, dpi), cv2.COLOR_RGB2GRAY), dpi))
 
 
-def _finish_layer_page(page: PageResult, ink_image, crops: list[block_ocr.BlockCrop], ocr: TesseractOcr) -> PageResult:
+def _finish_layer_page(page: PageResult, ink_image, crops: list[block_ocr.BlockCrop], ocr: TesseractOcr,
+                       scanned: bool = False) -> PageResult:
     """The part of a text-layer page that needs no PDF library (run in a
-    worker thread): signature blocks read again, ink marks, tables."""
+    worker thread): signature blocks read again, ink marks, tables. On a
+    ``scanned`` page (a scanner's text layer over the page image, which
+    draws no vector lines) the ruled lines are found on the image, as on an
+    OCR-ed page, so that its tables keep their grid (header row included)."""
     with _ocr_failure_is_transient(page.page_no):
         page.words, notes = block_ocr.reread_blocks(page.words, crops, ocr)
     page.notes += notes
+    if scanned and ink_image:
+        page.rulings = grid.detect_rulings(cv2.cvtColor(ink_image[0], cv2.COLOR_RGB2GRAY), ink.MARK_DPI)
     page.marks = ink.find_marks(ink_image[0], ink.MARK_DPI, page.words, ink_image[1]) if ink_image else []
     page.marks_checked = True
     page.tables = extract_tables(page)
@@ -377,7 +383,7 @@ def _pdf_page_job(path: Path, renderer: PdfRenderer, layers: TextLayers, decorat
                               words=list(layer.words), rulings=rulings, shapes=symbols,
                               notes=notes + (["scanner text layer accepted"] if scanned else []))
             return partial(_finish_layer_page, page, _ink_image(renderer, i, layer, scanned, decorations),
-                           _block_crops(renderer, i, layer) if scanned else [], ocr)
+                           _block_crops(renderer, i, layer) if scanned else [], ocr, scanned)
         else:
             notes.append(f"{'scanner ' if scanned else ''}text layer rejected (quality {quality:.2f} < {least})")
     try:

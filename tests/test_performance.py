@@ -105,6 +105,35 @@ def test_pk_scanned_kasubbag_kepegum(corpus, processed):
     assert amounts["Kegiatan Pengadaan Pakaian Dinas"] == 111050000.0
 
 
+def _targets(doc, level: str) -> list[float | None]:
+    return [(t.value.value if (t := ln.get("target") or ln.get("anggaran")) else None)
+            for ln in doc.performance.lines if ln.level == level]
+
+
+def test_pk_with_scanner_text_layer_keeps_its_table_grid(corpus, processed):
+    """A scanned PK whose scanner laid its OCR text under the image (Kodak
+    Smart Touch): the page draws no vector lines, so its table's ruled lines
+    are found on the image. Before, the table was built from the words
+    alone, lost its header row (No / Sasaran / Indikator Kinerja / Target)
+    and gave no line at all ('no_lines'). Targets read by eye on page 2."""
+    doc = processed(corpus / "pk" / "jabar-pk-kasi-budidaya-bidang-produksi.pdf")
+    assert doc.pages[1].text_source == "text_layer" and doc.pages[1].rulings
+    assert doc.performance.flags == []
+    assert _targets(doc, "sasaran") == [5.0, 6.0, 23.0, 43700.0, 25.0, None, 1.5, 18.0, 70.0, 105.0, 31.0, 32.0]
+    assert _line(doc, "1.1.2.3 Produktivitas Ternak").measures == []          # a heading row, no target
+
+
+def test_pk_with_scanner_text_layer_separates_indicator_rows(corpus, processed):
+    """Same kind of scan: five indicators (code 0.0.0.0 as printed), each with
+    target 100, then four budget lines. Before, the five were one line with
+    five targets, and the budget table's heading made two lines of its own."""
+    doc = processed(corpus / "pk" / "jabar-pk-kepala-sub-bagian-tata-usaha-pada-balai-pengembangan.pdf")
+    indicators = [ln for ln in doc.performance.lines if ln.level == "sasaran"]
+    assert [ln.indicator.split()[1] for ln in indicators] == ["Prosentase"] * 5
+    assert _targets(doc, "sasaran") == [100.0] * 5
+    assert _targets(doc, "budget") == [311900000.0, 1048322500.0, 732749000.0, 557000000.0]
+
+
 def test_rencana_aksi_quarter_targets(corpus, processed):
     doc = processed(corpus / "renaksi" / "jabar-lampiran-3-rencana-aksi.pdf")
     p = doc.performance
