@@ -11,6 +11,10 @@ indicator, built from
 Sources are merged in that order: a PK or Rencana Aksi row joins an existing
 entry of the same year and unit when the mapping matcher
 (:mod:`pipeline.mapping`) calls it ``matched``; otherwise it opens a new entry.
+Two rows of the same document (or of the same indicator file) are never
+merged by the matcher: a PK lists each indicator once, and two of its
+indicators may read alike (the Bunikasih PK's *prosentase kelahiran* and
+*prosentase kematian ternak sapi perah di UPTD*).
 Polarity and aggregation not set by the file come from
 :mod:`pipeline.indicator_rules`, with the rule's name kept.
 """
@@ -49,7 +53,9 @@ class Targets(BaseModel):
 class CatalogueSource(Targets):
     """One row offered to the catalogue. ``ref``: ``document_id:line_no`` of a
     PK / Rencana Aksi line, or ``file:<import_id>:<row>``. ``polarity``,
-    ``formula`` and ``aggregation`` are set only by the indicator file."""
+    ``formula`` and ``aggregation`` are set only by the indicator file;
+    ``target_comparator`` is the annual target's bound (``≤ 4``: ``le``), the
+    evidence of polarity when the file sets none."""
 
     source: str
     ref: str
@@ -59,6 +65,7 @@ class CatalogueSource(Targets):
     sasaran: str | None = None
     indicator: str
     satuan: str | None = None
+    target_comparator: str | None = None
     polarity: str | None = None
     formula: str | None = None
     aggregation: str | None = None
@@ -92,7 +99,7 @@ def indicator_id(year: int, ukey: str, indicator: str) -> str:
 
 def _new_entry(s: CatalogueSource) -> CatalogueEntry:
     ukey = unit_key(s.opd, s.unit)
-    pol, pol_rule = (s.polarity, "file") if s.polarity else polarity(s.indicator)
+    pol, pol_rule = (s.polarity, "file") if s.polarity else polarity(s.indicator, s.target_comparator)
     agg, agg_rule = (s.aggregation, "file") if s.aggregation else aggregation(s.indicator, s.satuan, s.target_kind)
     return CatalogueEntry(
         indicator_id=indicator_id(s.year or 0, ukey, s.indicator), year=s.year or 0, opd=s.opd, unit=s.unit,
@@ -123,17 +130,23 @@ def build_catalogue(sources: list[CatalogueSource]) -> list[CatalogueEntry]:
     are already flagged ``year_not_found``)."""
     entries: dict[str, CatalogueEntry] = {}
     items: list[CatalogueItem] = []
+    origins: dict[str, set[str]] = {}        # indicator_id -> documents (or file imports) of its rows
     for s in sorted((s for s in sources if s.year), key=lambda s: (SOURCE_ORDER.get(s.source, 9), s.ref)):
-        m = match_indicator(s.indicator, s.satuan, s.year, unit_key(s.opd, s.unit), items)
+        origin = s.ref.rsplit(":", 1)[0]
+        pool = [it for it in items if origin not in origins[it.indicator_id]]
+        m = match_indicator(s.indicator, s.satuan, s.year, unit_key(s.opd, s.unit), pool)
         if m.mapped:
-            _merge(entries[m.indicator_id], s)
+            key = m.indicator_id
+            _merge(entries[key], s)
         else:
             e = _new_entry(s)
-            if e.indicator_id in entries:     # same id = same text, unit and year: never overwrite
-                _merge(entries[e.indicator_id], s)
-                continue
-            entries[e.indicator_id] = e
-            items.append(_item(e))
+            key = e.indicator_id
+            if key in entries:      # same id = same text, unit and year: never overwrite
+                _merge(entries[key], s)
+            else:
+                entries[key] = e
+                items.append(_item(e))
+        origins.setdefault(key, set()).add(origin)
     return list(entries.values())
 
 
@@ -224,7 +237,7 @@ def read_indicator_file(path: Path, import_id: int) -> list[CatalogueSource]:
             source="file", ref=f"file:{import_id}:{i}", year=year, opd=r.get("opd") or None,
             unit=r.get("unit") or None, sasaran=r.get("sasaran") or None, indicator=r["indicator"],
             satuan=r.get("satuan") or None, target_year=target.value, target_year_raw=r.get("target_year") or None,
-            target_kind=target.kind, targets_q={q: v.value for q, v in tq.items()},
+            target_kind=target.kind, target_comparator=target.comparator, targets_q={q: v.value for q, v in tq.items()},
             targets_q_raw={q: v.raw for q, v in tq.items()}, polarity=_POLARITY_WORDS.get(pol),
             formula=formula, aggregation=_AGG_WORDS.get(agg)))
     return out

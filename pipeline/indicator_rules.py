@@ -6,6 +6,10 @@ see why an indicator was read as lower-is-better or as cumulative.
 
 Polarity (``positive``: higher is better; ``negative``: lower is better):
 
+- ``target_comparator:<op>``: the target is printed as a bound, which says
+  the direction outright: ``≤ 4`` / ``maks. 4`` (at most: negative), ``≥ 80 %``
+  / ``minimal 80`` (at least: positive). It outranks the name rules below
+  (*persentase kasus yang ditangani ≥ 90 %* is higher-is-better).
 - ``penurunan_is_achievement``: the indicator counts a decrease achieved
   (*persentase penurunan ...*, *menurunnya ...*): positive.
 - ``negative_term:<term>``: the indicator measures something bad - poverty,
@@ -45,8 +49,14 @@ COUNT_UNITS = {"orang", "dokumen", "laporan", "unit", "paket", "kali", "ton", "k
                "perkada", "berkas", "izin", "ijin", "surat"}
 
 
-def polarity(indicator: str) -> tuple[str, str]:
-    """``(polarity, rule)`` for an indicator name."""
+def polarity(indicator: str, target_comparator: str | None = None) -> tuple[str, str]:
+    """``(polarity, rule)`` for an indicator name and, when its target is a
+    bound, the bound's comparator (``le``, ``lt``, ``ge``, ``gt``, see
+    :func:`pipeline.values.split_comparator`)."""
+    if target_comparator in ("le", "lt"):
+        return "negative", f"target_comparator:{target_comparator}"
+    if target_comparator in ("ge", "gt"):
+        return "positive", f"target_comparator:{target_comparator}"
     low = indicator.lower()
     if ACHIEVED_DECREASE.search(low):
         return "positive", "penurunan_is_achievement"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from extractors.records import BBox, Word
+from extractors.records import BBox, Ruling, Word
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,46 @@ class Line:
     @property
     def words(self) -> list[Word]:
         return [w for s in self.segments for w in s.words]
+
+
+#: Characters Tesseract makes of a ruled line it reads through.
+RULE_GLYPHS = "|/\\![]"
+
+
+def split_at_rules(words: list[Word], rulings: list[Ruling]) -> list[Word]:
+    """OCR ``words`` cut where one runs through a vertical ruling and a rule
+    glyph (``|``, ``/``, ``!``, ...) sits at that place in its text: Tesseract
+    read two table cells and the line between them as one word (the Bunikasih
+    PK's ``dan/1.1.2``: a sasaran's last word, the rule, the indicator's
+    number; the Landak SOP's ``tentang|1.``: the end of Dasar Hukum, the rule,
+    the first item of the next box). Character positions are estimated in
+    proportion to the word's width (Tesseract's TSV gives word boxes only);
+    the glyph is dropped, both pieces keep the word's confidence. Words and
+    rulings in PDF points; for OCR words only (a text layer's words are
+    exact)."""
+    verticals = [r for r in rulings if not r.horizontal]
+    if not verticals:
+        return words
+    return [piece for w in words for piece in _split_word(w, verticals)]
+
+
+def _split_word(w: Word, verticals: list[Ruling]) -> list[Word]:
+    n, b = len(w.text), w.bbox
+    if n < 3 or b.width <= 0:
+        return [w]
+    char = b.width / n
+    for r in verticals:
+        x = (r.x0 + r.x1) / 2
+        if not (b.x0 + char < x < b.x1 - char and r.y0 - 2 <= b.cy <= r.y1 + 2):
+            continue
+        k = round((x - b.x0) / char)
+        for i in (k, k - 1, k + 1, k - 2):
+            if 0 < i < n - 1 and w.text[i] in RULE_GLYPHS:
+                left = Word(w.text[:i], BBox(b.x0, b.y0, b.x0 + i * char, b.y1), w.confidence, w.block, w.par, w.line)
+                right = Word(w.text[i + 1:], BBox(b.x0 + (i + 1) * char, b.y0, b.x1, b.y1), w.confidence, w.block,
+                             w.par, w.line)
+                return [left, *_split_word(right, verticals)]
+    return [w]
 
 
 def build_lines(words: list[Word], gap_factor: float = 1.2) -> list[Line]:

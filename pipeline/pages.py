@@ -29,6 +29,7 @@ from .errors import (CorruptFileError, EncryptedPdfError, ImageUnreadableError, 
                      TransientError)
 from .cell_ocr import reocr_weak_cells
 from .events import emit
+from .layout import split_at_rules
 from .models import PageResult
 from .parallel import ordered
 from .tables import extract_tables
@@ -87,6 +88,7 @@ def ocr_page(image: np.ndarray, dpi: int | None, page_no: int, settings: Setting
             pre, res = _read_upright(image, dpi, pre, settings, ocr)
             words, mean = list(res.words), res.mean_confidence
             rulings = grid.detect_rulings(pre.gray, pre.dpi)
+            words = split_at_rules(words, rulings)
             if len(rulings) >= SHAPE_MIN_RULINGS:
                 extent = BBox.enclosing([BBox(r.x0, r.y0, r.x1, r.y1) for r in rulings])
                 symbols = shapes.detect_shapes(pre.gray, pre.dpi, within=extent)
@@ -265,6 +267,7 @@ def _finish_layer_page(page: PageResult, ink_image, crops: list[block_ocr.BlockC
     page.notes += notes
     if scanned and ink_image:
         page.rulings = grid.detect_rulings(cv2.cvtColor(ink_image[0], cv2.COLOR_RGB2GRAY), ink.MARK_DPI)
+        page.words = split_at_rules(page.words, page.rulings)      # the scanner's OCR, as on an OCR-ed page
     page.marks = ink.find_marks(ink_image[0], ink.MARK_DPI, page.words, ink_image[1]) if ink_image else []
     page.marks_checked = True
     page.tables = extract_tables(page)

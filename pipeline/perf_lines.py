@@ -204,7 +204,7 @@ def _line(rec: _Record, level: _Level, table: Table, conventions: dict[int, Conv
         if c.money and value.kind == "number":
             value = value.model_copy(update={"kind": "rupiah"})
         if value.flag:
-            flags.append("ambiguous_number" if value.flag == "ambiguous_number" else "unparsed_value")
+            flags.append(value.flag if value.flag in ("ambiguous_number", "comparator_from_ocr") else "unparsed_value")
         measures.append(Measure(measure=name, quarter=c.quarter, value=value,
                                 provenance=_provenance(rec.cells[c.col], table.extractor)))
     indicator = txt("indikator")

@@ -39,6 +39,7 @@ from extractors.records import BBox, Ruling, Shape, Word, mean_confidence
 
 from .layout import Line, build_lines
 from .models import PageResult, Table, TableCell
+from .values import split_comparator
 
 #: Position tolerance (points) for lines from a vector text layer / from a scan.
 VECTOR_TOL, SCAN_TOL = 2.5, 5.0
@@ -61,8 +62,9 @@ _NUMBER = re.compile(r"^[(\[]?[-+]?(rp\.?\s*)?\d[\d.,]*\s*%?[)\]]?$|^-$", re.I)
 
 def is_number(text: str) -> bool:
     """True for a cell text that is a number as printed (``1.250``, ``12,5%``,
-    ``(3)``, ``Rp 1.000``) or a lone dash."""
-    return bool(_NUMBER.match(text.strip()))
+    ``(3)``, ``Rp 1.000``), a bound (``≤ 4``, ``maks. 4``, see
+    :func:`pipeline.values.split_comparator`) or a lone dash."""
+    return bool(_NUMBER.match(split_comparator(text)[1].strip()))
 
 
 @dataclass
@@ -238,10 +240,40 @@ def _phrases(words: list[Word]) -> list[BBox]:
     return [seg.bbox for ln in build_lines(words, gap_factor=1.0) for seg in ln.segments]
 
 
+#: A line that begins a new item of a list: a number code (``1.1.2.2``, ``3.``), a letter (``a.``) or a dash.
+_ITEM_START = re.compile(r"^(\d+(\.\d+)+\.?|\d+[.)]|[a-z][.)]|[-–—•·*])(\s|$)", re.I)
+
+
+def _line_gaps(lines: list[Line]) -> list[tuple[float, bool]]:
+    """The gaps between ``lines`` (sorted by top; lines of several cells
+    overlapping in height count as one band): ``(y of the gap's middle,
+    whether a line after it starts an item)``."""
+    bands: list[list[Line]] = []
+    for ln in lines:
+        if bands and ln.bbox.y0 < max(o.bbox.y1 for o in bands[-1]):
+            bands[-1].append(ln)
+        else:
+            bands.append([ln])
+    return [((max(o.bbox.y1 for o in p) + n[0].bbox.y0) / 2, any(_ITEM_START.match(o.text) for o in n))
+            for p, n in zip(bands, bands[1:])]
+
+
 def _stacked_rows(ys: list[float], xs: list[float], areas: list[_Area]) -> list[_Seg]:
     """Virtual row rules inside a grid row that holds stacked numbers: a cell
     whose lines (two or more) are all numbers means several data rows were
-    printed between two rules (tables ruled only every few rows)."""
+    printed between two rules (tables ruled only every few rows; the
+    Bunikasih PK holds three indicators, 64 / 7 / ≤ 4, in one ruled row).
+
+    Between two numbers the rule goes into a gap between the text lines of
+    the row's other cells: the gap before a line that starts an item
+    (``1.1.2.2 ...``, ``- Jumlah ...``); else, when the numbers stand level
+    with the last line of their items (the last number level with the row's
+    last text line), the gap just below the upper number; when they stand
+    level with the first line, the gap just above the lower one; else
+    halfway between the two numbers. The rules cross only the row's own
+    cells, and not a cell left of the divided ones whose text lies on one
+    side: a cell spanning several rows or a leading cell holding one entry
+    (the sasaran beside its indicators) stays one cell."""
     out = []
     for a in areas:
         if a.r0 != a.r1 or not a.words:
@@ -249,8 +281,31 @@ def _stacked_rows(ys: list[float], xs: list[float], areas: list[_Area]) -> list[
         lines = build_lines(a.words)
         if len(lines) < 2 or not all(is_number(ln.text) for ln in lines):
             continue
+        row_cells = [b for b in areas if b.r0 == b.r1 == a.r0]
+        others = sorted((ln for b in row_cells if b is not a for ln in build_lines(b.words)), key=lambda ln: ln.bbox.y0)
+        gaps = _line_gaps(others)
+        height = statistics.median(ln.bbox.height for ln in lines)
+
+        def level(number: Line, text: Line) -> bool:
+            return abs(number.bbox.cy - text.bbox.cy) < 0.6 * height
+        bottom = bool(others) and level(lines[-1], others[-1]) and not level(lines[0], others[0])
+        top = bool(others) and level(lines[0], others[0]) and not level(lines[-1], others[-1])
         for prev, nxt in zip(lines, lines[1:]):
-            out.append(_Seg((prev.bbox.y1 + nxt.bbox.y0) / 2, xs[0], xs[-1]))
+            between = [(y, item) for y, item in gaps if prev.bbox.cy < y < nxt.bbox.cy]
+            items = [y for y, item in between if item]
+            if len(items) == 1:
+                y = items[0]
+            elif between and bottom:
+                y = between[0][0]
+            elif between and top:
+                y = between[-1][0]
+            else:
+                y = (prev.bbox.y1 + nxt.bbox.y0) / 2
+            split = {id(b) for b in row_cells
+                     if any(w.bbox.cy < y for w in b.words) and any(w.bbox.cy > y for w in b.words)}
+            first = min((b.c0 for b in row_cells if id(b) in split), default=a.c0)
+            out.extend(_Seg(y, xs[b.c0], xs[b.c1 + 1]) for b in row_cells
+                       if id(b) in split or b.c0 > first or not b.words)
     return out
 
 

@@ -8,6 +8,15 @@ decimals (``8.866.374.688``, ``23,16%``), but the same agency may write
 column nor the document decides, the cell is flagged ``ambiguous_number`` and
 gets no value. ``-``, ``NA``, ``N/A`` and an empty cell are "no value"
 (``kind == "none"``), which is different from ``0``.
+
+A target may be a bound rather than a point: ``≤ 4`` (a death rate no higher
+than 4), ``< 5``, ``≥ 80 %``, ``maks. 4``, ``min 90``. The number is the
+value and ``comparator`` keeps the direction (``le``, ``lt``, ``ge``, ``gt``),
+which also tells lower-is-better from higher-is-better
+(:func:`pipeline.indicator_rules.polarity`). Tesseract reads ``≤`` before a
+digit as ``s`` or ``<`` (the Bunikasih PK's ``≤ 4`` came out ``s4``); a lone
+``s`` directly before a number is read as ``≤`` and flagged
+``comparator_from_ocr`` for review.
 """
 from __future__ import annotations
 
@@ -29,14 +38,35 @@ _NUMBER_RE = re.compile(rf"^(?P<sign>[-+]?)\s*(?P<num>{_NUM})$")
 _RANGE_RE = re.compile(rf"^(?P<a>{_NUM})\s*(?:-|–|s\.?d\.?|s/d|sampai)\s*(?P<b>{_NUM})$", re.I)
 _RP_RE = re.compile(r"^rp\.?\s*", re.I)
 _PCT_RE = re.compile(r"\s*(%|persen|prosen)\s*$", re.I)
+Comparator = Literal["le", "lt", "ge", "gt"]
+#: A leading bound: symbol or word, then the number (``≤ 4``, ``<=4``, ``maks. 4``, ``minimal 90``).
+COMPARATOR_RE = re.compile(r"^(?P<op>≤|≦|=<|<=|<|≥|≧|=>|>=|>|maks(?:imal|imum)?\.?|max\.?|min(?:imal|imum)?\.?|"
+                           r"paling\s+(?:sedikit|banyak)|(?-i:s)(?=\s*\d))\s*(?=[\d(])", re.I)
+_COMPARATOR_OF = {"≤": "le", "≦": "le", "=<": "le", "<=": "le", "<": "lt", "≥": "ge", "≧": "ge", "=>": "ge",
+                  ">=": "ge", ">": "gt", "maks": "le", "maksimal": "le", "maksimum": "le", "max": "le",
+                  "min": "ge", "minimal": "ge", "minimum": "ge", "paling sedikit": "ge", "paling banyak": "le",
+                  "s": "le"}
+
+
+def split_comparator(text: str) -> tuple[Comparator | None, str, bool]:
+    """``(comparator, rest, from_ocr)`` of a value with a leading bound
+    (``"≤ 4"`` -> ``("le", "4", False)``; ``"s4"`` -> ``("le", "4", True)``:
+    Tesseract's reading of ``≤``); ``(None, text, False)`` without one."""
+    m = COMPARATOR_RE.match(text.strip())
+    if not m:
+        return None, text, False
+    op = re.sub(r"\s+", " ", m["op"].lower().rstrip("."))
+    return _COMPARATOR_OF[op], text.strip()[m.end():], op == "s"
 
 
 class ParsedValue(BaseModel):
     """One parsed cell value. ``value`` is the number (percent points for a
     percent, Rupiah for money); for a range ``low``/``high`` hold the bounds and
     ``value`` the upper one; ``predicate`` holds a grade such as ``WTP``;
-    ``unit`` keeps trailing words (``35 orang`` -> ``orang``). ``flag``:
-    ``ambiguous_number`` (convention undecided), ``unparsed``."""
+    ``unit`` keeps trailing words (``35 orang`` -> ``orang``); ``comparator``
+    marks a bound (``≤ 4``: ``le`` with ``value`` 4). ``flag``:
+    ``ambiguous_number`` (convention undecided), ``unparsed``,
+    ``comparator_from_ocr`` (an ``s`` read as ``≤``)."""
 
     raw: str
     kind: ValueKind
@@ -45,6 +75,7 @@ class ParsedValue(BaseModel):
     high: float | None = None
     predicate: str | None = None
     unit: str | None = None
+    comparator: Comparator | None = None
     flag: str | None = None
 
     @property
@@ -120,7 +151,16 @@ def parse_value(raw: str | None, convention: Convention | None = None) -> Parsed
     if up in PREDICATES:
         return ParsedValue(raw=raw or "", kind="predicate", predicate=up)
     kind: ValueKind = "number"
-    body = text
+    comparator, body, from_ocr = split_comparator(text)
+    if comparator:
+        v = parse_value(body, convention)
+        if v.kind in ("number", "percent", "rupiah") and v.value is not None:
+            return v.model_copy(update={"raw": raw or "", "comparator": comparator,
+                                        "flag": v.flag or ("comparator_from_ocr" if from_ocr else None)})
+        if from_ocr:       # not a bound after all ("s" begins a word): read the text as it is
+            body = text
+        else:
+            return ParsedValue(raw=raw or "", kind="text", comparator=comparator, flag="unparsed")
     if _RP_RE.match(body):
         kind, body = "rupiah", _RP_RE.sub("", body)
         body = re.sub(r"[.,]-$", "", body)

@@ -134,6 +134,29 @@ def test_pk_with_scanner_text_layer_separates_indicator_rows(corpus, processed):
     assert _targets(doc, "budget") == [311900000.0, 1048322500.0, 732749000.0, 557000000.0]
 
 
+def test_pk_scanned_three_indicators_in_one_ruled_row(corpus, processed):
+    """Bunikasih PK page 2 (read by eye): 1.1.2 populasi 300 ekor; 1.1.2.1
+    kelahiran 64 %; its sub-item '- Jumlah ternak ... calon bibit (ekor)' 7;
+    1.1.2.2 kematian <= 4 %. The last three share one ruled row with the
+    targets stacked (64 / 7 / <= 4, each level with the last line of its
+    indicator), and Tesseract reads the '<=' as 's'. Before: one line
+    '11.21 Prosentase kelahiran ... - Jumlah' with target '64 7 s4', and the
+    sasaran's last word glued to the first indicator ('dan/1.1.2': the cell
+    rule read as '/')."""
+    doc = processed(corpus / "pk" / "jabar-pk-kepala-balai-bppib-tsp-bunikasih.pdf")
+    lines = [ln for ln in doc.performance.lines if ln.level == "sasaran"]
+    assert [ln.indicator.split()[1] for ln in lines] == ["Jumlah", "Prosentase", "Jumlah", "Prosentase"]
+    assert lines[0].indicator.startswith("1.1.2 Jumlah populasi") and lines[0].indicator.endswith("(ekor)")
+    assert "kelahiran" in lines[1].indicator and "calon bibit (ekor)" in lines[2].indicator
+    assert "kematian" in lines[3].indicator
+    assert all(ln.sasaran == "Meningkatnya produksi dan populasi ternak" for ln in lines)
+    assert _targets(doc, "sasaran") == [300.0, 64.0, 7.0, 4.0]
+    bound = lines[3].get("target").value
+    assert (bound.comparator, bound.flag) == ("le", "comparator_from_ocr")
+    assert lines[3].flags == ["comparator_from_ocr"]
+    assert [t.value.comparator for ln in lines[:3] if (t := ln.get("target"))] == [None, None, None]
+
+
 def test_rencana_aksi_quarter_targets(corpus, processed):
     doc = processed(corpus / "renaksi" / "jabar-lampiran-3-rencana-aksi.pdf")
     p = doc.performance
@@ -196,3 +219,31 @@ def test_report_to_capaian_through_the_warehouse(corpus, processed, tmp_path):
         unmapped = con.execute("SELECT count(*) FROM rpt_realisasi_triwulan WHERE document_id = ? AND "
                                "match_status <> 'matched' AND status = 'needs_review'", [new]).fetchone()[0]
         assert unmapped > 0                                   # kept and flagged, not dropped
+
+
+def test_pk_bound_target_through_the_warehouse(corpus, processed, tmp_path):
+    """The Bunikasih PK loaded and catalogued: four indicators (the two
+    'Prosentase ... ternak sapi perah di UPTD (persen)' lines stay apart),
+    the '≤ 4' mortality target is lower-is-better by its comparator, and the
+    review lists it because its '≤' was read from an OCR 's'."""
+    from flows.process_inbox import refresh_indicators
+    from pipeline.config import Settings
+    from warehouse.store import Warehouse
+
+    doc = processed(corpus / "pk" / "jabar-pk-kepala-balai-bppib-tsp-bunikasih.pdf")
+    wh = Warehouse(tmp_path / "w.duckdb")
+    wh.migrate()
+    wh.set_bands(Settings(home=tmp_path).bands())
+    doc_id = wh.load_document(doc, "a", datetime(2016, 4, 22), "r1")
+    refresh_indicators(wh.path, "r2")
+    with wh.connect(read_only=True) as con:
+        got = con.execute("SELECT target_year, polarity, polarity_rule FROM rpt_indicators ORDER BY target_year"
+                          ).fetchall()
+        assert got == [(4.0, "negative", "target_comparator:le"), (7.0, "positive", "default_positive"),
+                       (64.0, "positive", "default_positive"), (300.0, "positive", "default_positive")]
+        assert con.execute("SELECT comparator FROM stg_measures WHERE document_id = ? AND value = 4",
+                           [doc_id]).fetchall() == [("le",)]
+        review = con.execute("SELECT problem, detail FROM rpt_review WHERE document_id = ? AND item = 'target'",
+                             [doc_id]).fetchall()
+        assert len(review) == 1 and review[0][0] == "target comparator_from_ocr"
+        assert "kematian" in review[0][1] and review[0][1].endswith("= s4")

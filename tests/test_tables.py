@@ -171,8 +171,25 @@ def test_stitch_joins_continuation_and_drops_repeated_header():
     assert "repeated_header_dropped" in t.flags
 
 
+def test_stacked_targets_split_their_row_at_the_items():
+    """One ruled row holding two indicators with their targets stacked, each
+    target level with the first line of its indicator; the sasaran beside
+    them spans the row. The virtual rule goes just above the second target,
+    through the indicator and target cells only."""
+    rulings = _grid(100, 100, [0, 100, 250, 300], [0, 20, 80])
+    def w(text, x, y):
+        return Word(text, BBox(x, y, x + 6 * len(text), y + 8))
+    words = [w("Sasaran", 105, 122), w("Persentase", 205, 122), w("layanan", 205, 132), w("tepat", 205, 142),
+             w("Jumlah", 205, 155), w("aduan", 205, 165), w("80%", 360, 122), w("≤", 360, 155), w("5", 370, 155)]
+    t, = extract_tables(_page(words, rulings))
+    assert t.n_rows == 3
+    assert [t.cell_at(r, 1).text.replace("\n", " ") for r in (1, 2)] == ["Persentase layanan tepat", "Jumlah aduan"]
+    assert [t.cell_at(r, 2).text for r in (1, 2)] == ["80%", "≤ 5"]
+    assert t.cell_at(1, 0) is t.cell_at(2, 0) and t.cell_at(1, 0).row_span == 2
+
+
 def test_numbers_as_printed():
-    assert all(is_number(s) for s in ["1.250", "12,5%", "(3)", "Rp 1.000", "-", "0"])
+    assert all(is_number(s) for s in ["1.250", "12,5%", "(3)", "Rp 1.000", "-", "0", "≤ 4", "maks. 5", "s4"])
     assert not any(is_number(s) for s in ["Jumlah", "TW I", "7 hari"])
 
 

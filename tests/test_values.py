@@ -82,6 +82,53 @@ def test_bands_are_half_open(sql):
     assert sql("capaian_band(NULL)") is None
 
 
+@pytest.mark.parametrize("raw, kind, value, comparator, flag", [
+    ("≤ 4", "number", 4.0, "le", None),
+    ("<=5 %", "percent", 5.0, "le", None),
+    ("< 1,5", "number", 1.5, "lt", None),
+    ("≥ 80%", "percent", 80.0, "ge", None),
+    ("> 0", "number", 0.0, "gt", None),
+    ("maks. 4", "number", 4.0, "le", None),
+    ("Minimal 90 persen", "percent", 90.0, "ge", None),
+    ("paling sedikit 3 orang", "number", 3.0, "ge", None),
+    ("s4", "number", 4.0, "le", "comparator_from_ocr"),     # Tesseract's reading of '≤4' (Bunikasih PK)
+    ("S1", "text", None, None, "unparsed"),                  # a degree, not a bound
+    ("sesuai jadwal", "text", None, None, "unparsed"),
+    ("1 s.d. 4", "range", 4.0, None, None),
+    ("≤ tinggi", "text", None, None, "unparsed"),         # a bound needs a number
+])
+def test_targets_printed_as_bounds(raw, kind, value, comparator, flag):
+    v = parse_value(raw, "id")
+    assert (v.kind, v.value, v.comparator, v.flag) == (kind, value, comparator, flag)
+
+
+def test_polarity_from_a_bound_outranks_the_name():
+    assert polarity("Prosentase kematian ternak", "le") == ("negative", "target_comparator:le")
+    assert polarity("Persentase kasus yang ditangani", "ge") == ("positive", "target_comparator:ge")
+    assert polarity("Persentase kasus yang ditangani") == ("negative", "negative_term:kasus")
+    assert polarity("Indeks kepuasan", None) == ("positive", "default_positive")
+
+
+def test_catalogue_keeps_two_alike_rows_of_one_document_apart():
+    """The Bunikasih PK lists 'Prosentase kelahiran ...' and 'Prosentase
+    kematian ternak sapi perah di UPTD (persen)': alike enough for the
+    matcher, but one document never lists an indicator twice. The same row
+    in another document (the Rencana Aksi) still joins its entry."""
+    from pipeline.catalogue import CatalogueSource, build_catalogue
+
+    def src(ref, text, form="perjanjian_kinerja", target=None, cmp=None):
+        return CatalogueSource(source=form, ref=ref, year=2016, unit="BALAI", indicator=text, target_year=target,
+                               target_comparator=cmp)
+    born = "Prosentase kelahiran ternak sapi perah di UPTD (persen)"
+    died = "Prosentase kematian ternak sapi perah di UPTD (persen)"
+    entries = build_catalogue([src("7:2", born, target=64.0), src("7:4", died, target=4.0, cmp="le"),
+                               src("9:1", "Prosentase kematian ternak sapi perah di UPTD", "rencana_aksi")])
+    by_text = {e.indicator: e for e in entries}
+    assert set(by_text) == {born, died}
+    assert (by_text[died].polarity, by_text[died].polarity_rule) == ("negative", "target_comparator:le")
+    assert by_text[died].members == ["7:4", "9:1"] and by_text[born].members == ["7:2"]
+
+
 def test_polarity_and_aggregation_rules():
     assert polarity("Angka kemiskinan") == ("negative", "negative_term:kemiskinan")
     assert polarity("Persentase kasus DBD")[0] == "negative"

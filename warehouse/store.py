@@ -362,7 +362,7 @@ class Warehouse:
             pol = agg = (None, None)
             if ln.indicator:
                 target = next((m for m in ln.measures if m.measure == "target"), None)
-                pol = polarity(ln.indicator)
+                pol = polarity(ln.indicator, target.value.comparator if target else None)
                 agg = aggregation(ln.indicator, ln.satuan, target.value.kind if target else None)
             rows.append([doc_id, ln.line_no, ln.table_no, ln.row, ln.level, ln.level_rule, ln.parent_line, ln.sasaran,
                          ln.program, ln.indicator, ln.satuan, ln.penanggung_jawab, ln.keterangan, *pol, *agg,
@@ -371,7 +371,7 @@ class Warehouse:
         _insert_rows(con, "raw_measures", [
             [doc_id, ln.line_no, m.measure, m.quarter, m.value.raw, m.value.kind, m.value.value, m.value.low,
              m.value.high, m.value.predicate, m.value.unit, m.value.flag, m.provenance.page_no, *_box(m.provenance),
-             m.provenance.confidence, m.provenance.extractor] for ln in p.lines for m in ln.measures])
+             m.provenance.confidence, m.provenance.extractor, m.value.comparator] for ln in p.lines for m in ln.measures])
 
     # -- indicator catalogue and mapping ----------------------------------------------
     def catalogue_sources(self) -> list[CatalogueSource]:
@@ -379,7 +379,7 @@ class Warehouse:
         with self.connect(read_only=True) as con:
             lines = con.execute("""
                 SELECT l.document_id || ':' || l.line_no, d.form, d.year, d.opd, d.unit, l.sasaran, l.indicator, l.satuan,
-                       list({'q': m.quarter, 'v': m.value, 'raw': m.raw_text, 'kind': m.kind})
+                       list({'q': m.quarter, 'v': m.value, 'raw': m.raw_text, 'kind': m.kind, 'cmp': m.comparator})
                          FILTER (WHERE m.measure = 'target')
                 FROM raw_perf_lines l JOIN raw_performance_docs d USING (document_id)
                 LEFT JOIN raw_measures m ON m.document_id = l.document_id AND m.line_no = l.line_no
@@ -394,6 +394,7 @@ class Warehouse:
                 source=form, ref=ref, year=year, opd=opd, unit=unit, sasaran=sasaran, indicator=indicator,
                 satuan=satuan, target_year=annual["v"] if annual else None,
                 target_year_raw=annual["raw"] if annual else None, target_kind=annual["kind"] if annual else None,
+                target_comparator=annual["cmp"] if annual else None,
                 targets_q={q: t["v"] for q, t in quarters.items()},
                 targets_q_raw={q: t["raw"] for q, t in quarters.items()}))
         return out

@@ -63,7 +63,7 @@ SELECT document_id, line_no, table_no, row_no, level, level_rule, parent_line, s
 FROM raw_perf_lines;
 
 CREATE OR REPLACE VIEW stg_measures AS
-SELECT document_id, line_no, measure, quarter, raw_text, kind, value, low, high, predicate, unit, flag,
+SELECT document_id, line_no, measure, quarter, raw_text, kind, value, low, high, predicate, unit, comparator, flag,
        page_no, x0, y0, x1, y1, confidence, extractor
 FROM raw_measures;
 

@@ -119,5 +119,11 @@ SELECT d.original_name, 'row', f.line_no, f.quarter,
        coalesce(f.indicator_printed, f.program) || ' = ' || coalesce(f.realisasi_raw, ''), f.document_id
 FROM fct_realisations f JOIN stg_documents d USING (document_id)
 WHERE f.status = 'needs_review' AND len(coalesce(f.document_flags, [])) = 0
+UNION ALL
+SELECT d.original_name, 'target', m.line_no, m.quarter, 'target ' || m.flag,
+       coalesce(l.indicator, l.program, '') || ' = ' || coalesce(m.raw_text, ''), m.document_id
+FROM stg_measures m JOIN stg_perf_lines l USING (document_id, line_no)
+JOIN stg_performance_docs p USING (document_id) JOIN stg_documents d USING (document_id)
+WHERE m.flag IS NOT NULL AND p.form IN ('perjanjian_kinerja', 'rencana_aksi')
 ORDER BY 1, 3, 4;
-COMMENT ON VIEW rpt_review IS 'Everything a person must look at: documents without unit, year or quarter (or a quarter out of range), reports superseded by a newer version, rows not mapped to an indicator (with why), values that could not be parsed, and capaian that differs from the printed one. Nothing here has been dropped from the warehouse.';
+COMMENT ON VIEW rpt_review IS 'Everything a person must look at: documents without unit, year or quarter (or a quarter out of range), reports superseded by a newer version, rows not mapped to an indicator (with why), values that could not be parsed (realisations, and the targets of PKs and Rencana Aksi: ambiguous_number, unparsed, comparator_from_ocr), and capaian that differs from the printed one. Nothing here has been dropped from the warehouse.';
