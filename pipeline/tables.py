@@ -240,21 +240,27 @@ def _phrases(words: list[Word]) -> list[BBox]:
     return [seg.bbox for ln in build_lines(words, gap_factor=1.0) for seg in ln.segments]
 
 
-#: A line that begins a new item of a list: a number code (``1.1.2.2``, ``3.``), a letter (``a.``) or a dash.
-_ITEM_START = re.compile(r"^(\d+(\.\d+)+\.?|\d+[.)]|[a-z][.)]|[-–—•·*])(\s|$)", re.I)
+#: Lines that begin a new item of a list: a number code (``1.1.2.2``, ``3.``); a letter (``a.``) or a dash.
+_NUMBERED_ITEM = re.compile(r"^(\d+(\.\d+)+\.?|\d+[.)])(\s|$)")
+_BULLET_ITEM = re.compile(r"^([a-z][.)]|[-–—•·*])(\s|$)", re.I)
 
 
-def _line_gaps(lines: list[Line]) -> list[tuple[float, bool]]:
+def _item_rank(text: str) -> int:
+    """2 for a line that starts a numbered item, 1 for a bulleted one, else 0."""
+    return 2 if _NUMBERED_ITEM.match(text) else 1 if _BULLET_ITEM.match(text) else 0
+
+
+def _line_gaps(lines: list[Line]) -> list[tuple[float, int]]:
     """The gaps between ``lines`` (sorted by top; lines of several cells
     overlapping in height count as one band): ``(y of the gap's middle,
-    whether a line after it starts an item)``."""
+    item rank of the lines after it)`` (:func:`_item_rank`)."""
     bands: list[list[Line]] = []
     for ln in lines:
         if bands and ln.bbox.y0 < max(o.bbox.y1 for o in bands[-1]):
             bands[-1].append(ln)
         else:
             bands.append([ln])
-    return [((max(o.bbox.y1 for o in p) + n[0].bbox.y0) / 2, any(_ITEM_START.match(o.text) for o in n))
+    return [((max(o.bbox.y1 for o in p) + n[0].bbox.y0) / 2, max(_item_rank(o.text) for o in n))
             for p, n in zip(bands, bands[1:])]
 
 
@@ -265,11 +271,12 @@ def _stacked_rows(ys: list[float], xs: list[float], areas: list[_Area]) -> list[
     Bunikasih PK holds three indicators, 64 / 7 / ≤ 4, in one ruled row).
 
     Between two numbers the rule goes into a gap between the text lines of
-    the row's other cells: the gap before a line that starts an item
-    (``1.1.2.2 ...``, ``- Jumlah ...``); else, when the numbers stand level
-    with the last line of their items (the last number level with the row's
-    last text line), the gap just below the upper number; when they stand
-    level with the first line, the gap just above the lower one; else
+    the row's other cells: the gap before a line that starts a numbered item
+    (``1.1.2.2 ...``), else before a bulleted one (``- Jumlah ...``), when
+    there is one such gap; when there are several (or none), the first when
+    the numbers stand level with the last line of their items (the last
+    number level with the row's last text line, the first not with its
+    first), the last when they stand level with the first line; else
     halfway between the two numbers. The rules cross only the row's own
     cells, and not a cell left of the divided ones whose text lies on one
     side: a cell spanning several rows or a leading cell holding one entry
@@ -291,14 +298,13 @@ def _stacked_rows(ys: list[float], xs: list[float], areas: list[_Area]) -> list[
         bottom = bool(others) and level(lines[-1], others[-1]) and not level(lines[0], others[0])
         top = bool(others) and level(lines[0], others[0]) and not level(lines[-1], others[-1])
         for prev, nxt in zip(lines, lines[1:]):
-            between = [(y, item) for y, item in gaps if prev.bbox.cy < y < nxt.bbox.cy]
-            items = [y for y, item in between if item]
-            if len(items) == 1:
-                y = items[0]
-            elif between and bottom:
-                y = between[0][0]
-            elif between and top:
-                y = between[-1][0]
+            between = [(y, rank) for y, rank in gaps if prev.bbox.cy < y < nxt.bbox.cy]
+            rank = max((r for _, r in between), default=0)
+            cands = [y for y, r in between if r == rank]
+            if len(cands) == 1 or (cands and bottom):
+                y = cands[0]
+            elif cands and top:
+                y = cands[-1]
             else:
                 y = (prev.bbox.y1 + nxt.bbox.y0) / 2
             split = {id(b) for b in row_cells

@@ -121,6 +121,12 @@ def test_pk_with_scanner_text_layer_keeps_its_table_grid(corpus, processed):
     assert doc.performance.flags == []
     assert _targets(doc, "sasaran") == [5.0, 6.0, 23.0, 43700.0, 25.0, None, 1.5, 18.0, 70.0, 105.0, 31.0, 32.0]
     assert _line(doc, "1.1.2.3 Produktivitas Ternak").measures == []          # a heading row, no target
+    # targets stacked in ruled rows: each indicator keeps all its lines ('(ekor)' had gone to the next one)
+    assert _line(doc, "1.1.2.2.1 Jumlah ternak").indicator.endswith("(ekor)")
+    assert _line(doc, "1.1.2.2.2 Jumlah Kabupaten").indicator.endswith("(kabupaten/kota)")
+    assert _line(doc, "1.1.2.3.2 Prosentase anak").indicator.endswith("lamb crop (%).")
+    ayam = _line(doc, "1.1.2.3.3 Prosentase produksi telur")        # a heading over '- Ayam Buras' 31, '- Itik' 32
+    assert ayam.indicator.endswith("- Ayam Buras") and ayam.get("target").value.value == 31.0
 
 
 def test_pk_with_scanner_text_layer_separates_indicator_rows(corpus, processed):
