@@ -53,6 +53,8 @@ MIN_EMPTY_SCAN_GRID = 0.25
 #: A table this close (points) to the page edge is flagged as cut by the edge.
 EDGE_MARGIN = 6.0
 
+#: A ruled line nearer than this (points) to a longer one covering it is not a row or column border.
+SLIVER_PT = 8.0
 #: The blank strip between two stacked tables is at most this high (points).
 STACK_GAP_MAX = 24.0
 _HEADER_WORD = re.compile(r"\b(no|nomor|uraian|program|kegiatan|sasaran|indikator|target|anggaran|satuan|keterangan|"
@@ -153,6 +155,17 @@ def _prune(hs: list[_Seg], vs: list[_Seg], tol: float) -> tuple[list[_Seg], list
         if len(nh) == len(hs) and len(nv) == len(vs):
             return nh, nv
         hs, vs = nh, nv
+
+
+def _drop_slivers(segs: list[_Seg], tol: float) -> list[_Seg]:
+    """Segments less :data:`SLIVER_PT` away from a longer parallel segment
+    that covers their whole extent are left out: a stray stroke or a doubled
+    edge next to a ruled line (the Jawa Barat 2016 PK scan has a short line
+    under one cell's top border), which would make a row a few points high
+    and the cells beside it spanning two rows."""
+    return [s for s in segs
+            if not any(abs(o.pos - s.pos) < SLIVER_PT and o.b - o.a > s.b - s.a + tol and o.a - tol <= s.a
+                       and s.b <= o.b + tol for o in segs)]
 
 
 def _positions(values: list[float], tol: float) -> list[float]:
@@ -624,6 +637,7 @@ def extract_tables(page: PageResult, text_tables: bool = True) -> list[Table]:
     loose_h: list[_Seg] = []
     for gh, gv in _groups(hs, vs, tol):
         ph, pv = _prune(gh, gv, tol)
+        ph, pv = _drop_slivers(ph, tol), _drop_slivers(pv, tol)
         if len(ph) >= 2 and len(pv) >= 2:
             found = [t for t in _ruled_tables(ph, pv, page.words, page, tol)
                      if not (scan and "empty_grid" in t.flags

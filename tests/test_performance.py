@@ -163,6 +163,22 @@ def test_pk_scanned_three_indicators_in_one_ruled_row(corpus, processed):
     assert [t.value.comparator for ln in lines[:3] if (t := ln.get("target"))] == [None, None, None]
 
 
+def test_pk_scan_printed_grey_with_a_colour_cast(corpus, processed):
+    """The Jawa Barat 2016 PK of Bakorwil II: a photocopy whose black print
+    came out grey with a magenta cast, so that a third of its rule pixels are
+    'saturated'. Colour dropout took them for coloured ink and left the table
+    rules dashed: no grid, one line of garbage with target '4 “3 2 - 20' and
+    budget lines read as indicators. Read by eye on page 3: two indicators
+    (targets 2 and 20) and three programmes with their Rp amounts."""
+    doc = processed(corpus / "pk" / "jabar-datapk-pk-tahun-2016.pdf")
+    assert any(t.method == "ruled" for t in doc.pages[2].tables)
+    lines = [ln for ln in doc.performance.lines if ln.level == "sasaran"]
+    assert [ln.indicator.split()[1] for ln in lines] == ["kesepakatan", "rekomendasi"]
+    assert _targets(doc, "sasaran") == [2.0, 20.0]
+    assert _targets(doc, "budget") == [2330877000.0, 961791875.0, 80414000.0]
+    assert lines[0].sasaran.startswith("Meningkatkan sinergitas")
+
+
 def test_rencana_aksi_quarter_targets(corpus, processed):
     doc = processed(corpus / "renaksi" / "jabar-lampiran-3-rencana-aksi.pdf")
     p = doc.performance
