@@ -38,6 +38,12 @@ _NUMBER_RE = re.compile(rf"^(?P<sign>[-+]?)\s*(?P<num>{_NUM})$")
 _RANGE_RE = re.compile(rf"^(?P<a>{_NUM})\s*(?:-|–|s\.?d\.?|s/d|sampai)\s*(?P<b>{_NUM})$", re.I)
 _RP_RE = re.compile(r"^rp\.?\s*", re.I)
 _PCT_RE = re.compile(r"\s*(%|persen|prosen)\s*$", re.I)
+#: A level printed by its ordinal (APIP capability ``Level III``, maturity levels 1-5).
+#: Bare, only III and IV: a lone I, II or V is as likely a ruled line or a tick read by OCR.
+_LEVEL_RE = re.compile(r"^level\s*(?:(?P<roman>I{1,3}|IV|V)|(?P<num>[1-5]))$|^(?P<bare>III|IV)$", re.I)
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+#: A note in brackets after a value (``100 % (Hijau)``).
+_NOTE_RE = re.compile(r"^(?P<value>.*\d.*?)\s*\((?P<note>[^()]*[A-Za-z][^()]*)\)$")
 Comparator = Literal["le", "lt", "ge", "gt"]
 #: A leading bound: symbol or word, then the number (``≤ 4``, ``<=4``, ``maks. 4``, ``minimal 90``).
 COMPARATOR_RE = re.compile(r"^(?P<op>≤|≦|=<|<=|<|≥|≧|=>|>=|>|maks(?:imal|imum)?\.?|max\.?|min(?:imal|imum)?\.?|"
@@ -63,7 +69,9 @@ class ParsedValue(BaseModel):
     """One parsed cell value. ``value`` is the number (percent points for a
     percent, Rupiah for money); for a range ``low``/``high`` hold the bounds and
     ``value`` the upper one; ``predicate`` holds a grade such as ``WTP``;
-    ``unit`` keeps trailing words (``35 orang`` -> ``orang``); ``comparator``
+    ``unit`` keeps trailing words (``35 orang`` -> ``orang``), a bracketed
+    note (``100 % (Hijau)`` -> ``Hijau``) or ``level`` for a level printed by
+    its ordinal (``Level III``, ``III``, ``Level 3`` -> 3); ``comparator``
     marks a bound (``≤ 4``: ``le`` with ``value`` 4). ``flag``:
     ``ambiguous_number`` (convention undecided), ``unparsed``,
     ``comparator_from_ocr`` (an ``s`` read as ``≤``)."""
@@ -150,6 +158,15 @@ def parse_value(raw: str | None, convention: Convention | None = None) -> Parsed
         return ParsedValue(raw=raw or "", kind="none")
     if up in PREDICATES:
         return ParsedValue(raw=raw or "", kind="predicate", predicate=up)
+    level = _LEVEL_RE.match(text)
+    roman = level and (level["roman"] or level["bare"])
+    if level and (level["num"] or roman.isupper()):
+        return ParsedValue(raw=raw or "", kind="number", value=float(level["num"] or _ROMAN[roman]), unit="level")
+    note = _NOTE_RE.match(text)
+    if note:
+        v = parse_value(note["value"], convention)
+        if v.value is not None and not v.unit:
+            return v.model_copy(update={"raw": raw or "", "unit": note["note"].strip()})
     kind: ValueKind = "number"
     comparator, body, from_ocr = split_comparator(text)
     if comparator:

@@ -102,6 +102,22 @@ def test_targets_printed_as_bounds(raw, kind, value, comparator, flag):
     assert (v.kind, v.value, v.comparator, v.flag) == (kind, value, comparator, flag)
 
 
+@pytest.mark.parametrize("raw, kind, value, unit", [
+    ("III", "number", 3.0, "level"),               # 'Level kapabilitas Inspektorat', Jabar PK 2016 annex
+    ("Level III", "number", 3.0, "level"),
+    ("level 3", "number", 3.0, "level"),
+    ("100 % (Hijau)", "percent", 100.0, "Hijau"),  # 'kualitas nilai indikator RAD-PPK', same annex
+    ("Rp 1.000.000 (APBD)", "rupiah", 1000000.0, "APBD"),
+    ("I", "text", None, None),                     # a lone I, II or V may be a rule or a tick read by OCR
+    ("V", "text", None, None),
+    ("Level 6", "text", None, None),
+    ("(3)", "text", None, None),                   # a bracket without words is no note
+])
+def test_levels_and_bracketed_notes(raw, kind, value, unit):
+    v = parse_value(raw, "id")
+    assert (v.kind, v.value, v.unit) == (kind, value, unit)
+
+
 def test_polarity_from_a_bound_outranks_the_name():
     assert polarity("Prosentase kematian ternak", "le") == ("negative", "target_comparator:le")
     assert polarity("Persentase kasus yang ditangani", "ge") == ("positive", "target_comparator:ge")
