@@ -277,7 +277,7 @@ class PerformanceLine(BaseModel):
     activity-level indicators), ``budget`` (programme budget table of a PK).
     ``level_rule`` says which rule decided the level. ``parent_line`` points
     to the line this one belongs to (a kegiatan's programme).
-    ``flags``: ``no_indicator``, ``unparsed_value``, ``ambiguous_number``,
+    ``flags``: ``no_indicator``, ``no_label`` (figures only, e.g. an unlabelled total), ``unparsed_value``, ``ambiguous_number``,
     ``comparator_from_ocr`` (a target's ``≤`` read from an OCR ``s``, see :mod:`pipeline.values`).
     """
 

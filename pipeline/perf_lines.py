@@ -106,6 +106,14 @@ def _starts_record(level: _Level, row: list[TableCell | None], r: int, ruled: bo
     return any(re.match(r"^[\dA-Z\-–]", _fresh(row[c.col], r)) for c in kpi)
 
 
+def _measured_again(rec: "_Record", level: _Level, row: list[TableCell | None], r: int) -> bool:
+    """A row that gives a measure the record already has is not a wrapped
+    line of it (a label wraps, a figure does not): an unlabelled total under
+    the last activity (the Kepegum PK's ``Rp 8.334.721.988`` had been read as
+    a second amount of 'Rapat-Rapat Koordinasi')."""
+    return any(_fresh(row[c.col], r) and rec.cells.get(c.col) for c in level.measures)
+
+
 def _is_header_repeat(row: list[TableCell | None], r: int, header: dict[int, str]) -> bool:
     """A page's repeated header row that stitching did not drop."""
     hits = total = 0
@@ -160,7 +168,8 @@ def lines_from_table(table: Table, roles: list[ColumnRole], band: int, doc_conve
         for i, row in enumerate(rows):
             if _is_header_repeat(row, band + i, header):
                 continue
-            if _starts_record(level, row, band + i, ruled) or not records:
+            if _starts_record(level, row, band + i, ruled) or not records or _measured_again(records[-1], level, row,
+                                                                                             band + i):
                 if not records and not any(row[c.col] is not None and row[c.col].text.strip() for c in level.cols):
                     continue
                 records.append(_Record(rows=[band + i]))
@@ -217,6 +226,8 @@ def _line(rec: _Record, level: _Level, table: Table, conventions: dict[int, Conv
         level_name, rule = "program", "program_prefix"
     if indicator is None and default_level != "budget":
         flags.append("no_indicator")
+    if indicator is None and program is None:
+        flags.append("no_label")          # a figure without its label (an unlabelled total row)
     return PerformanceLine(
         line_no=line_no, table_no=table.table_no, row=rec.rows[0], level=level_name,
         level_rule=rule,

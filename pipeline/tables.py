@@ -529,10 +529,22 @@ def _blocks(lines: list[Line], rule_ys: list[float]) -> list[list[Line]]:
     return [b for b in blocks if sum(1 for ln in b if len(ln.segments) >= 2) >= 3]
 
 
+def _misfit(ln: Line, bounds: list[float]) -> bool:
+    """A line with a segment running across a column boundary (by more than 2 points each side)."""
+    return any(s.bbox.x0 + 2 < x < s.bbox.x1 - 2 for s in ln.segments for x in bounds)
+
+
 def _text_table(block: list[Line], rule_ys: list[float], page: PageResult) -> Table | None:
     bounds = _column_bounds(block)
     if not bounds:
         return None
+    end = len(block)
+    while end > 0 and _misfit(block[end - 1], bounds) and not any(is_number(sg.text) for sg in block[end - 1].segments):
+        end -= 1        # trailing lines without figures that ignore the columns: what follows (a signature block)
+    if end < len(block):
+        block = block[:end]
+        if sum(1 for ln in block if len(ln.segments) >= 2) < 3 or not (bounds := _column_bounds(block)):
+            return None
     n_cols = len(bounds) + 1
     multi = [ln for ln in block if len(ln.segments) >= 2]
     has_numbers = sum(1 for ln in multi if any(is_number(s.text) for s in ln.segments[1:]))

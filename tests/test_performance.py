@@ -100,9 +100,14 @@ def test_pk_scanned_kasubbag_kepegum(corpus, processed):
     assert len(sasaran) == 6 and all(ln.get("target").value.value == 100.0 for ln in sasaran)
     assert sasaran[0].sasaran.endswith("Kapasitas dan Akuntabilitas Birokrasi")
     budget = [ln for ln in p.lines if ln.level == "budget"]
-    amounts = {ln.program[:40]: ln.get("anggaran").value.value for ln in budget}
+    amounts = {(ln.program or "")[:40]: ln.get("anggaran").value.value for ln in budget}
     assert amounts["1 Program Peningkatan Kesejahteraan Sumb"] == 921285000.0
     assert amounts["Kegiatan Pengadaan Pakaian Dinas"] == 111050000.0
+    # the last activity, then the unlabelled grand total under it (had been one line with both amounts)
+    assert amounts["Kegiatan Rapat-Rapat Koordinasi dan Kons"] == 581274000.0
+    assert amounts[""] == 8334721988.0
+    assert next(ln for ln in budget if ln.program is None).flags == ["no_label"]
+    assert len(budget) == 22        # 4 programmes, 17 activities, the total; the signature block under it is no row
 
 
 def _targets(doc, level: str) -> list[float | None]:
