@@ -31,7 +31,7 @@ from extractors.ocr import TesseractOcr
 from extractors.records import POINTS_PER_INCH, BBox, Word, mean_confidence
 
 from .models import Table
-from .tables import cell_text
+from .tables import cell_text, mark_header
 
 #: Inset (points) from the cell borders before cropping.
 INSET_PT = 2.0
@@ -58,6 +58,10 @@ NUMBER_CHARS = frozenset(".,%-+()/")
 #: least this share (0..1) is read again: Tesseract's page layout sometimes
 #: drops a short word standing alone in a narrow column (a header's ``NO``).
 EMPTY_CELL_INK = 0.01
+#: ... or holds at least this much ink in all (square points, about a ``1.``
+#: in 10-point print): a short figure alone in a large cell inks less than 1 %
+#: of it (the Bidang Infrastruktur PK's ``73%`` and ``1.``).
+EMPTY_CELL_INK_PT2 = 6.0
 #: A second reading that keeps less than this share of the characters is a
 #: misreading (a crop cut wrong, noise), not a better reading.
 MIN_KEPT_SHARE = 0.5
@@ -105,7 +109,7 @@ def reocr_weak_cells(tables: list[Table], gray: np.ndarray, dpi: int, ocr: Tesse
                 dashes += 1
             elif weak or short:
                 jobs.append((cell, px0, py0, crop, "weak" if weak else "short"))
-            elif ink_ratio(crop) >= EMPTY_CELL_INK:
+            elif (ratio := ink_ratio(crop)) >= EMPTY_CELL_INK or ratio * crop.size >= EMPTY_CELL_INK_PT2 * k * k:
                 jobs.append((cell, px0, py0, crop, "empty"))
     # Weak cells are read in one stack, the others (short confident cells and
     # cells the page pass found nothing in) in a second: added to the weak
@@ -114,6 +118,9 @@ def reocr_weak_cells(tables: list[Table], gray: np.ndarray, dpi: int, ocr: Tesse
     stacks = [_Stack([j[3] for j in g], [(j[1], j[2]) for j in g], dpi) for g in groups]
     results = ocr.words_many([st.sheet for st in stacks], dpi, psm=CELL_PSM) if stacks else []
     improved = sum(_apply(g, st.split(res.words), min_confidence) for g, st, res in zip(groups, stacks, results))
+    if improved or dashes:
+        for t in tables:        # header rows were judged on the first reading (a numbering row '1 2 3 4' read 'l 2 3 4')
+            mark_header(t)
     return improved + dashes
 
 

@@ -441,12 +441,19 @@ def _finish(cells: list[TableCell], n_rows: int, n_cols: int, box: BBox, method:
     return t
 
 
-def _column_numbers(texts: list[str]) -> bool:
-    nums = [re.sub(r"[()\[\].\s]", "", t) for t in texts if t.strip()]
-    if len(nums) < 3 or not all(n.isdigit() for n in nums):
+def _column_numbers(cells: list[TableCell]) -> bool:
+    """A row that numbers the columns: three or more cells, all small numbers
+    (OCR specks ignored: ``3°``), increasing from 1 or 2, or each the 1-based
+    position of its column but for one misread (``4. 2 3 4``: a lone ``1``
+    read as ``4``)."""
+    cells = [c for c in cells if c.text.strip()]
+    nums = [re.sub(r"[^0-9A-Za-z]", "", c.text) for c in cells]
+    if len(nums) < 3 or not all(n.isdigit() and len(n) <= 2 for n in nums):
         return False
     vals = [int(n) for n in nums]
-    return vals == sorted(vals) and vals[0] <= 2 and len(set(vals)) == len(vals)
+    if vals == sorted(vals) and vals[0] <= 2 and len(set(vals)) == len(vals):
+        return True
+    return sum(v == c.col + 1 for v, c in zip(vals, cells)) >= max(3, len(vals) - 1)
 
 
 def mark_header(table: Table) -> None:
@@ -462,8 +469,7 @@ def mark_header(table: Table) -> None:
     elif table.n_rows > 1 and not any(is_number(c.text) for c in first if c.text):
         n = 1
     if n < table.n_rows:
-        texts = [c.text for c in {id(c): c for c in rows[n] if c is not None and c.row == n}.values()]
-        if _column_numbers(texts):
+        if _column_numbers(list({id(c): c for c in rows[n] if c is not None and c.row == n}.values())):
             n += 1
     table.header_rows = n
     for c in table.cells:
