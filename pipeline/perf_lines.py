@@ -168,8 +168,8 @@ def lines_from_table(table: Table, roles: list[ColumnRole], band: int, doc_conve
         for i, row in enumerate(rows):
             if _is_header_repeat(row, band + i, header):
                 continue
-            if _starts_record(level, row, band + i, ruled) or not records or _measured_again(records[-1], level, row,
-                                                                                             band + i):
+            if (not records or _starts_record(level, row, band + i, ruled)
+                    or _measured_again(records[-1], level, row, band + i)):
                 if not records and not any(row[c.col] is not None and row[c.col].text.strip() for c in level.cols):
                     continue
                 records.append(_Record(rows=[band + i]))
