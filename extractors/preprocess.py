@@ -83,14 +83,14 @@ def drop_colour_ink(rgb: np.ndarray) -> tuple[np.ndarray, float]:
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     if not mask.any():
         return gray, 0.0
+    light = gray > LIGHT_GRAY
     mask, tinted = _coloured_ink(rgb, mask)
-    mask &= tinted | (gray > LIGHT_GRAY)      # where grey print is all around, only light ink goes
+    mask &= tinted | light      # where grey print is all around, only light ink goes
     if not mask.any():
         return gray, 0.0
     ink = mask.view(np.uint8)
     rim = cv2.dilate(ink, np.ones((2 * RIM_PX + 1,) * 2, np.uint8)).view(bool)
     reach = cv2.dilate(ink, np.ones((2 * FADED_REACH_PX + 1,) * 2, np.uint8)).view(bool)
-    light = gray > LIGHT_GRAY
     drop = mask | (light & (rim | (reach & (sat > FADED_SATURATION) & tinted)))
     gray[drop] = 255
     printed = (gray < LIGHT_GRAY).view(np.uint8)

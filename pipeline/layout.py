@@ -7,7 +7,7 @@ Works the same on text-layer words, OCR words, and the pseudo-geometry that
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.records import BBox, Ruling, Word
 
@@ -79,9 +79,8 @@ def _split_word(w: Word, verticals: list[Ruling]) -> list[Word]:
         k = round((x - b.x0) / char)
         for i in (k, k - 1, k + 1, k - 2):
             if 0 < i < n - 1 and w.text[i] in RULE_GLYPHS:
-                left = Word(w.text[:i], BBox(b.x0, b.y0, b.x0 + i * char, b.y1), w.confidence, w.block, w.par, w.line)
-                right = Word(w.text[i + 1:], BBox(b.x0 + (i + 1) * char, b.y0, b.x1, b.y1), w.confidence, w.block,
-                             w.par, w.line)
+                left = replace(w, text=w.text[:i], bbox=BBox(b.x0, b.y0, b.x0 + i * char, b.y1))
+                right = replace(w, text=w.text[i + 1:], bbox=BBox(b.x0 + (i + 1) * char, b.y0, b.x1, b.y1))
                 return [left, *_split_word(right, verticals)]
     return [w]
 

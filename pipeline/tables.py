@@ -509,6 +509,11 @@ def _column_bounds(lines: list[Line]) -> list[float]:
                       len(multi) // 7, 2.0)
 
 
+def _tabular(block: list[Line]) -> bool:
+    """At least three of ``block``'s lines split into segments (a table, not prose)."""
+    return sum(1 for ln in block if len(ln.segments) >= 2) >= 3
+
+
 def _blocks(lines: list[Line], rule_ys: list[float]) -> list[list[Line]]:
     """Runs of lines that look tabular (see module docstring)."""
     if not lines:
@@ -532,7 +537,7 @@ def _blocks(lines: list[Line], rule_ys: list[float]) -> list[list[Line]]:
             cur, singles = [], 0
     if cur:
         blocks.append(cur[:len(cur) - singles] if singles else cur)
-    return [b for b in blocks if sum(1 for ln in b if len(ln.segments) >= 2) >= 3]
+    return [b for b in blocks if _tabular(b)]
 
 
 def _misfit(ln: Line, bounds: list[float]) -> bool:
@@ -549,7 +554,7 @@ def _text_table(block: list[Line], rule_ys: list[float], page: PageResult) -> Ta
         end -= 1        # trailing lines without figures that ignore the columns: what follows (a signature block)
     if end < len(block):
         block = block[:end]
-        if sum(1 for ln in block if len(ln.segments) >= 2) < 3 or not (bounds := _column_bounds(block)):
+        if not _tabular(block) or not (bounds := _column_bounds(block)):
             return None
     n_cols = len(bounds) + 1
     multi = [ln for ln in block if len(ln.segments) >= 2]
